@@ -1,0 +1,1 @@
+//! ykien domain (placeholder; filled by the foundation work).

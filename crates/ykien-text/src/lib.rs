@@ -1,0 +1,7 @@
+//! Vietnamese text in, facts out.
+//!
+//! Everything ykien hears passes through this crate. It is pure on purpose — no I/O, no
+//! async, no database; dictionaries and models are embedded as bytes — so that it can be
+//! benchmarked alone, fuzzed, and reused outside ykien.
+
+pub mod fold;
