@@ -1,1 +1,91 @@
-//! placeholder
+//! ykien's storage: one [`Store`] over SQLite (the default, one file in the data directory)
+//! or PostgreSQL (for scale-out), with the same embedded, versioned schema on both.
+//!
+//! Every read or write of a unit-bound record takes the acting [`Actor`] and is confined to
+//! the subtree of the actor's unit here, in the store, so no handler can forget to filter;
+//! a record outside that subtree answers [`StoreError::NotFound`], exactly like a missing one.
+//! Methods taking `Option<&Actor>` accept `None` for the system itself (the local command line,
+//! the loader), which is unscoped and audited with no actor. Every change to accounts and units
+//! writes its audit row in the same transaction as the change.
+
+mod audit;
+mod db;
+mod error;
+mod model;
+mod secret;
+mod sessions;
+mod tokens;
+mod units;
+mod users;
+
+pub use db::SCHEMA_VERSION;
+pub use error::StoreError;
+pub use model::{
+    AuditEvent, DbConfig, LoadReport, MemberOrg, NewUser, Session, SuccessionRow, TokenInfo,
+    UnitRow, User,
+};
+pub use ykien_core::{Actor, Role, UnitId};
+
+use db::{Db, db};
+
+/// The database, whichever backend. Cheap to clone (it holds a connection pool).
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: Db,
+}
+
+impl Store {
+    /// Connects, refuses a schema newer than this binary, and applies pending migrations.
+    pub async fn open(cfg: &DbConfig) -> Result<Store, StoreError> {
+        Ok(Store {
+            db: db::open(cfg).await?,
+        })
+    }
+
+    /// "sqlite" or "postgres".
+    pub fn backend_name(&self) -> &'static str {
+        match self.db {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        db!(self, |pool| {
+            sqlx::query("SELECT 1").execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    /// Closes every connection (SQLite then checkpoints its WAL). Clones become unusable.
+    pub async fn close(&self) {
+        db!(self, |pool| pool.close().await)
+    }
+
+    /// A consistent copy of a SQLite database, safe while the server is running
+    /// (`VACUUM INTO`). The target must not exist. PostgreSQL has its own tools.
+    pub async fn backup_to(&self, target: &std::path::Path) -> Result<(), StoreError> {
+        match &self.db {
+            Db::Sqlite(pool) => {
+                if tokio::fs::try_exists(target).await? {
+                    return Err(StoreError::invalid(format!(
+                        "{} already exists; choose a new file name",
+                        target.display()
+                    )));
+                }
+                if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    tokio::fs::create_dir_all(dir).await?;
+                }
+                let t = target.to_str().ok_or_else(|| {
+                    StoreError::invalid("the backup path is not valid UTF-8".to_string())
+                })?;
+                sqlx::query("VACUUM INTO $1").bind(t).execute(pool).await?;
+                Ok(())
+            }
+            Db::Postgres(_) => Err(StoreError::invalid(
+                "backups of a PostgreSQL database are made with pg_dump (or the provider's \
+                 snapshots); `ykien backup` copies the embedded SQLite database only",
+            )),
+        }
+    }
+}

@@ -5,3 +5,12 @@
 //! benchmarked alone, fuzzed, and reused outside ykien.
 
 pub mod fold;
+pub mod places;
+pub mod normalize;
+pub mod token;
+pub mod sentence;
+pub mod segment;
+pub mod pii;
+pub mod teencode;
+pub mod minhash;
+pub mod lang;

@@ -1,1 +1,96 @@
-fn main() {}
+//! `ykien`: one binary for the server, the demo and the administration commands.
+//!
+//! Exit codes: 0 success; 2 bad input (unknown unit or role, duplicate e-mail, bad flag:
+//! nothing was written); 1 anything else (database unreachable, disk full…).
+
+/// `println!` that ends the program quietly when stdout is closed (`ykien … | head`).
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        if let Err(e) = writeln!(out, $($arg)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+        }
+    }};
+}
+
+mod cli;
+
+use clap::{Parser, Subcommand};
+
+use cli::config::GlobalOpts;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ykien",
+    version,
+    about = "ý kiến: listen to what people think, act on it in time, reach people, build consensus",
+    long_about = "ý kiến: listen to what people think, act on it in time, reach people, build consensus.\n\n\
+Configuration precedence: command-line flags, then environment variables (YKIEN_DATA_DIR, \
+YKIEN_DATABASE_URL, YKIEN_LISTEN, …), then the TOML file (--config FILE, or <data-dir>/ykien.toml), \
+then built-in defaults.",
+    propagate_version = true
+)]
+struct Cli {
+    #[command(flatten)]
+    global: GlobalOpts,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the web server
+    Serve(cli::serve::ServeArgs),
+    /// Create a demo installation (units, accounts, data) in ./ykien-demo and serve it
+    Demo(cli::demo::DemoArgs),
+    /// Administrative units: list them, resolve free-text place names
+    Units {
+        #[command(subcommand)]
+        cmd: cli::units::UnitsCmd,
+    },
+    /// Accounts: add and list users
+    User {
+        #[command(subcommand)]
+        cmd: cli::user::UserCmd,
+    },
+    /// API bearer tokens: create, list, revoke
+    Token {
+        #[command(subcommand)]
+        cmd: cli::token::TokenCmd,
+    },
+    /// The append-only audit log
+    Audit {
+        #[command(subcommand)]
+        cmd: cli::audit::AuditCmd,
+    },
+    /// Copy the SQLite database consistently, even while the server runs
+    Backup(cli::backup::BackupArgs),
+}
+
+fn main() -> std::process::ExitCode {
+    let args = Cli::parse();
+    let code = match run(args) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: {}", cli::one_line(&e));
+            cli::exit_code(&e)
+        }
+    };
+    std::process::ExitCode::from(code)
+}
+
+fn run(args: Cli) -> anyhow::Result<()> {
+    let g = args.global;
+    match args.command {
+        Command::Units { cmd } => cli::units::run(cmd),
+        Command::Serve(a) => cli::runtime()?.block_on(cli::serve::run(&g, a)),
+        Command::Demo(a) => cli::runtime()?.block_on(cli::demo::run(&g, a)),
+        Command::User { cmd } => cli::runtime()?.block_on(cli::user::run(&g, cmd)),
+        Command::Token { cmd } => cli::runtime()?.block_on(cli::token::run(&g, cmd)),
+        Command::Audit { cmd } => cli::runtime()?.block_on(cli::audit::run(&g, cmd)),
+        Command::Backup(a) => cli::runtime()?.block_on(cli::backup::run(&g, a)),
+    }
+}

@@ -1,0 +1,131 @@
+/// Everything the store can answer besides success. The web layer and the binary map these to
+/// HTTP statuses and exit codes: `NotFound`, `Conflict`, `Invalid` and `Forbidden` are the
+/// caller's fault (4xx / exit 2); the others are the environment's.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Absent, or outside the actor's scope: the two are deliberately indistinguishable.
+    #[error("not found")]
+    NotFound,
+    /// In scope, but the actor's role does not allow this.
+    #[error("not allowed: {what}")]
+    Forbidden { what: String },
+    /// Would duplicate something unique (an e-mail, a phone number…).
+    #[error("{what}")]
+    Conflict { what: String },
+    /// Bad input: unknown unit or member organization, malformed e-mail, short password…
+    #[error("{what}")]
+    Invalid { what: String },
+    /// The database was written by a newer ykien; running older code on it could corrupt it.
+    #[error(
+        "the database schema (version {db}) is newer than this ykien binary (version {binary}); \
+         upgrade ykien or restore a matching backup"
+    )]
+    SchemaTooNew { db: i64, binary: i64 },
+    /// The PostgreSQL server cannot be reached or refuses us. Never carries the password.
+    #[error("cannot reach PostgreSQL at {host}, database {db}: {reason}")]
+    Unavailable {
+        host: String,
+        db: String,
+        reason: String,
+    },
+    /// The SQLite file is not a database, or is damaged.
+    #[error("{path} is not a valid ykien database (corrupt or not SQLite): {reason}")]
+    Corrupt { path: String, reason: String },
+    /// Another process holds the database locked for longer than the busy timeout.
+    #[error("the database is locked by another process (busy timeout exceeded): {reason}")]
+    Locked { reason: String },
+    /// The disk is full; the change was rolled back.
+    #[error("the disk is full; nothing was written: {reason}")]
+    DiskFull { reason: String },
+    #[error("I/O error: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("migration failed: {0}")]
+    Migration(String),
+    #[error("database error: {0}")]
+    Database(String),
+}
+
+impl StoreError {
+    /// Whether the caller's input (not the environment) is at fault: exit code 2, HTTP 4xx.
+    pub fn is_user_error(&self) -> bool {
+        matches!(
+            self,
+            StoreError::NotFound
+                | StoreError::Forbidden { .. }
+                | StoreError::Conflict { .. }
+                | StoreError::Invalid { .. }
+        )
+    }
+
+    pub(crate) fn invalid(what: impl Into<String>) -> StoreError {
+        StoreError::Invalid { what: what.into() }
+    }
+
+    pub(crate) fn forbidden(what: impl Into<String>) -> StoreError {
+        StoreError::Forbidden { what: what.into() }
+    }
+
+    pub(crate) fn conflict(what: impl Into<String>) -> StoreError {
+        StoreError::Conflict { what: what.into() }
+    }
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        classify(e, "database")
+    }
+}
+
+/// Turns a driver error into one the user can act on. SQLite reports extended result codes;
+/// the primary code is their low byte.
+pub(crate) fn classify(e: sqlx::Error, path: &str) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) => {
+            let msg = db.message().to_string();
+            if db.is_unique_violation() {
+                return StoreError::Conflict {
+                    what: unique_what(&msg),
+                };
+            }
+            let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
+            if let Ok(n) = code.parse::<i64>() {
+                // SQLite
+                match n & 0xff {
+                    5 | 6 => return StoreError::Locked { reason: msg },
+                    13 => return StoreError::DiskFull { reason: msg },
+                    11 | 26 => {
+                        return StoreError::Corrupt {
+                            path: path.to_string(),
+                            reason: msg,
+                        };
+                    }
+                    _ => {}
+                }
+            } else {
+                // PostgreSQL SQLSTATE
+                match code.as_str() {
+                    "53100" => return StoreError::DiskFull { reason: msg },
+                    "55P03" => return StoreError::Locked { reason: msg },
+                    _ => {}
+                }
+            }
+            StoreError::Database(msg)
+        }
+        sqlx::Error::Io(io) => StoreError::Database(format!("I/O: {io}")),
+        sqlx::Error::PoolTimedOut => {
+            StoreError::Database("timed out waiting for a database connection".into())
+        }
+        _ => StoreError::Database(e.to_string()),
+    }
+}
+
+fn unique_what(msg: &str) -> String {
+    let m = msg.to_ascii_lowercase();
+    if m.contains("email") {
+        "this e-mail address is already in use".into()
+    } else if m.contains("phone") {
+        "this phone number is already in use".into()
+    } else {
+        format!("already exists ({msg})")
+    }
+}

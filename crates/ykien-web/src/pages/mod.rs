@@ -1,0 +1,4 @@
+//! Server-rendered pages.
+
+pub mod login;
+pub mod units;

@@ -1,0 +1,120 @@
+//! The route table: the router is built from this table and from nothing else, so that tests
+//! can enumerate every route and prove, for every role, that a record outside the actor's
+//! scope answers 404. A route added here is tested automatically; a route with a new kind of
+//! record needs a new [`Access`] variant, and the exhaustive `match` in the test suite then
+//! refuses to compile until the test knows how to reach an out-of-scope record of that kind.
+//! (A test also checks that no source file other than this one calls `.route(`.)
+
+use axum::routing::{MethodRouter, get, post};
+
+use crate::state::AppState;
+use crate::{api, assets, pages, system};
+
+/// Who may call a route, and what identifies the record it shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not; shows no record.
+    Public,
+    /// A signed-in actor; shows only things derived from the actor itself.
+    Actor,
+    /// `{id}` in the path is a unit id; outside the actor's subtree the answer is 404.
+    Unit,
+}
+
+/// How a route answers, which decides what "not signed in" and "bad token" look like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// HTML page (GET); anonymous visitors are sent to `/login`.
+    Page,
+    /// HTML form post; needs the session's CSRF token.
+    Form,
+    /// JSON API; anonymous callers get 401.
+    Api,
+    /// Operations and static files.
+    Ops,
+}
+
+#[derive(Clone, Copy)]
+pub struct RouteSpec {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub access: Access,
+    pub kind: Kind,
+    make: fn() -> MethodRouter<AppState>,
+}
+
+impl std::fmt::Debug for RouteSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {} ({:?}, {:?})", self.method, self.path, self.access, self.kind)
+    }
+}
+
+const fn r(method: &'static str, path: &'static str, access: Access, kind: Kind, make: fn() -> MethodRouter<AppState>) -> RouteSpec {
+    RouteSpec { method, path, access, kind, make }
+}
+
+/// Every route ykien serves.
+pub fn table() -> Vec<RouteSpec> {
+    use Access::*;
+    use Kind::*;
+    vec![
+        r("GET", "/healthz", Public, Ops, || get(system::healthz)),
+        r("GET", "/metrics", Public, Ops, || get(system::metrics)),
+        r("GET", "/static/{*path}", Public, Ops, || get(assets::serve)),
+        r("GET", "/login", Public, Page, || get(pages::login::show)),
+        r("POST", "/login", Public, Form, || post(pages::login::submit)),
+        r("POST", "/logout", Actor, Form, || post(pages::login::logout)),
+        r("GET", "/", Actor, Page, || get(pages::units::home)),
+        r("GET", "/units/{id}", Unit, Page, || get(pages::units::unit)),
+        r("GET", "/api/v1/me", Actor, Api, || get(api::me)),
+        r("GET", "/api/v1/units/{id}", Unit, Api, || get(api::unit)),
+        r("GET", "/api/v1/units/{id}/children", Unit, Api, || get(api::children)),
+    ]
+}
+
+/// The routes as one axum router (state not yet attached).
+pub fn build() -> axum::Router<AppState> {
+    let mut router = axum::Router::new();
+    for spec in table() {
+        router = router.route(spec.path, (spec.make)());
+    }
+    router
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_unique_per_method_and_well_formed() {
+        let t = table();
+        for (i, a) in t.iter().enumerate() {
+            assert!(a.path.starts_with('/'), "{a:?}");
+            assert!(matches!(a.method, "GET" | "POST"), "{a:?}");
+            assert_eq!(a.access == Access::Unit, a.path.contains("{id}"), "unit routes and only they take {{id}}: {a:?}");
+            assert!(a.kind != Kind::Form || a.method == "POST", "{a:?}");
+            for b in &t[i + 1..] {
+                assert!(!(a.method == b.method && a.path == b.path), "duplicate route {a:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn no_route_is_added_outside_the_table() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+        let mut stack = vec![std::path::PathBuf::from(dir)];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.file_name().is_some_and(|n| n != "routes.rs") {
+                    let text = std::fs::read_to_string(&p).unwrap();
+                    for needle in [".route(", ".nest(", ".merge(", ".route_service("] {
+                        assert!(!text.contains(needle), "{} calls {needle}: add routes to routes::table() instead", p.display());
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+//! What the JSON API and the templates show: built from store rows, never the rows themselves,
+//! so a new column in the database is not published by accident.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitView {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub parent: Option<String>,
+    pub legacy: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Me {
+    pub user_id: i64,
+    pub name: String,
+    pub role: String,
+    pub unit: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitWithChildren {
+    pub unit: UnitView,
+    pub children: Vec<UnitView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Health {
+    pub status: &'static str,
+    pub database: &'static str,
+}

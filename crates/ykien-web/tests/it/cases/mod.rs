@@ -1,0 +1,4 @@
+pub mod auth;
+pub mod ops;
+pub mod pages;
+pub mod scope;

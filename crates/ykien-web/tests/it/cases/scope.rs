@@ -1,0 +1,143 @@
+//! The route-table scope test. It enumerates `ykien_web::routes::table()` — the only source of
+//! the router's routes — and checks every route for every role at city and ward level:
+//! anonymous callers are turned away, in-scope records answer, out-of-scope and missing
+//! records both answer 404, and forms refuse a missing CSRF token.
+//!
+//! A new route is covered as soon as it is in the table. A route that shows a new kind of
+//! record needs a new `Access` variant; the `match` below has no wildcard, so the suite stops
+//! compiling until this test learns how to reach an out-of-scope record of that kind.
+
+use reqwest::{Client, Method, RequestBuilder};
+use ykien_core::Role;
+use ykien_web::routes::{Access, Kind, RouteSpec, table};
+
+use crate::Backend;
+use crate::harness::{App, test_config};
+
+/// Where each actor sits, and units that are out of its scope or do not exist.
+struct Level {
+    unit: &'static str,
+    /// Current units outside the subtree: siblings, parent, another province.
+    outside: &'static [&'static str],
+}
+
+const LEVELS: &[Level] = &[
+    // Hà Nội: Hồ Chí Minh City (79) and one of its wards (26734: Phường Sài Gòn) are outside.
+    Level { unit: "01", outside: &["79", "26734", "04"] },
+    // Phường Ba Đình: its sibling Hoàn Kiếm, its city, another province.
+    Level { unit: "00004", outside: &["00070", "01", "79"] },
+];
+const MISSING: &[&str] = &["99999", "00004.999", "old:c:99999"];
+
+fn path_for(spec: &RouteSpec, id: &str) -> String {
+    spec.path.replace("{id}", id).replace("{*path}", "style.css")
+}
+
+fn request(c: &Client, app: &App, spec: &RouteSpec, path: &str) -> RequestBuilder {
+    let method = Method::from_bytes(spec.method.as_bytes()).unwrap();
+    c.request(method, app.url(path))
+}
+
+struct Caller {
+    role: Role,
+    level: &'static Level,
+    cookie: String,
+    csrf: String,
+    token: String,
+}
+
+async fn caller(app: &App, role: Role, level: &'static Level, n: usize) -> Caller {
+    let id = app.user(role, level.unit, &format!("{role}.{n}@example.org"), None).await;
+    let session = app.store.session_create(id, std::time::Duration::from_secs(3600)).await.unwrap();
+    let (token, _) = app.store.create_token(None, id, "scope test").await.unwrap();
+    Caller { role, level, cookie: format!("ykien_session={}", session.id), csrf: session.csrf_token, token }
+}
+
+/// Sends a request as the caller: the session cookie for pages and forms, the bearer token
+/// for the API.
+async fn send(app: &App, who: &Caller, spec: &RouteSpec, path: &str, csrf: Option<&str>) -> reqwest::Response {
+    let c = app.bare();
+    let mut req = request(&c, app, spec, path);
+    req = match spec.kind {
+        Kind::Api => req.bearer_auth(&who.token),
+        _ => req.header("cookie", &who.cookie),
+    };
+    if spec.method == "POST" {
+        req = req.form(&[("csrf", csrf.unwrap_or(""))]);
+    }
+    req.send().await.unwrap()
+}
+
+pub async fn every_route_for_every_role(b: Backend) {
+    let Some(app) = b.app(test_config()).await else { return };
+    let routes = table();
+    assert!(routes.iter().any(|r| r.access == Access::Unit), "the table has unit-scoped routes");
+    let mut checked = 0;
+    let mut n = 0;
+    for level in LEVELS {
+        for role in Role::ALL {
+            n += 1;
+            let who = caller(&app, role, level, n).await;
+            for spec in &routes {
+                let ctx = format!("{} at {} on {spec:?}", who.role, who.level.unit);
+                match spec.access {
+                    Access::Public => {
+                        let res = send(&app, &who, spec, &path_for(spec, ""), None).await;
+                        let s = res.status();
+                        assert!(s.is_success() || s.is_redirection() || s == 403, "{ctx}: {s}");
+                    }
+                    Access::Actor => {
+                        anonymous_is_turned_away(&app, spec, &path_for(spec, "")).await;
+                        if spec.kind == Kind::Form {
+                            // Refused without the token (and the session survives)…
+                            let res = send(&app, &who, spec, spec.path, None).await;
+                            assert_eq!(res.status(), 403, "{ctx}: no CSRF token");
+                            // …accepted with it (a fresh session: the form may end it).
+                            let again = caller(&app, role, level, 1000 + n).await;
+                            let res = send(&app, &again, spec, spec.path, Some(&again.csrf)).await;
+                            assert!(res.status().is_redirection() || res.status().is_success(), "{ctx}: {}", res.status());
+                        } else {
+                            let res = send(&app, &who, spec, spec.path, None).await;
+                            assert_eq!(res.status(), 200, "{ctx}");
+                        }
+                    }
+                    Access::Unit => {
+                        anonymous_is_turned_away(&app, spec, &path_for(spec, who.level.unit)).await;
+                        let own = send(&app, &who, spec, &path_for(spec, who.level.unit), Some(&who.csrf)).await;
+                        assert_eq!(own.status(), 200, "{ctx}: own unit");
+                        let mut answers = Vec::new();
+                        for id in who.level.outside.iter().chain(MISSING) {
+                            let res = send(&app, &who, spec, &path_for(spec, id), Some(&who.csrf)).await;
+                            let status = res.status();
+                            let body = res.text().await.unwrap();
+                            assert_eq!(status, 404, "{ctx}: unit {id} must be invisible");
+                            // Out of scope and missing look the same: nothing reveals existence.
+                            answers.push(body.replace(id, "ID"));
+                        }
+                        assert!(answers.windows(2).all(|w| w[0] == w[1]), "{ctx}: 404 bodies differ: {answers:?}");
+                    }
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, routes.len() * LEVELS.len() * Role::ALL.len());
+    app.cleanup().await;
+}
+
+async fn anonymous_is_turned_away(app: &App, spec: &RouteSpec, path: &str) {
+    let c = app.bare();
+    let mut req = request(&c, app, spec, path);
+    if spec.method == "POST" {
+        req = req.form(&[("csrf", "")]);
+    }
+    let res = req.send().await.unwrap();
+    match spec.kind {
+        Kind::Page | Kind::Form => {
+            assert_eq!(res.status(), 303, "anonymous {spec:?}");
+            assert_eq!(res.headers()["location"], "/login");
+        }
+        Kind::Api => assert_eq!(res.status(), 401, "anonymous {spec:?}"),
+        Kind::Ops => panic!("{spec:?}: an operations route should not need a signed-in actor"),
+    }
+}

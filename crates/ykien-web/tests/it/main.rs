@@ -1,0 +1,62 @@
+//! ykien-web's integration suite (one test binary). Each case starts the real router on a
+//! real socket over a real database: a SQLite file always, and PostgreSQL too when
+//! `YKIEN_TEST_PG_URL` is set (`YKIEN_REQUIRE_PG=1` makes a missing PostgreSQL a failure).
+
+mod cases;
+mod harness;
+
+use harness::App;
+use ykien_web::WebConfig;
+
+#[derive(Debug, Clone, Copy)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// None when this backend is not available (PostgreSQL not configured).
+    pub async fn app(self, web: WebConfig) -> Option<App> {
+        match self {
+            Backend::Sqlite => Some(App::sqlite(web).await),
+            Backend::Postgres => App::postgres(web).await,
+        }
+    }
+}
+
+macro_rules! on_both_backends {
+    ($($module:ident :: $name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    crate::cases::$module::$name(crate::Backend::Sqlite).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    crate::cases::$module::$name(crate::Backend::Postgres).await;
+                }
+            )*
+        }
+    };
+}
+
+on_both_backends!(
+    ops::healthz_checks_the_database,
+    ops::metrics_are_prometheus_text,
+    ops::oversized_and_malformed_requests_get_4xx_with_a_message,
+    ops::language_switch,
+    auth::login_and_logout_for_every_role,
+    auth::wrong_credentials_are_refused,
+    auth::csrf_is_required_on_every_form,
+    auth::login_attempts_are_rate_limited,
+    auth::sessions_survive_a_restart,
+    auth::cookies_are_secure_behind_https,
+    auth::bearer_tokens_and_revocation,
+    pages::home_shows_the_unit_and_its_children,
+    scope::every_route_for_every_role,
+);

@@ -1,0 +1,228 @@
+//! Configuration: command-line flags, then environment variables, then a TOML file, then
+//! built-in defaults — the first one that sets a value wins.
+//!
+//! clap folds flags and environment variables into one `Option` per setting (a flag beats
+//! its variable); the file is `--config FILE` (or `YKIEN_CONFIG`), else
+//! `<data-dir>/ykien.toml` if it exists.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use clap::{Args, ValueEnum};
+use serde::Deserialize;
+use ykien_store::DbConfig;
+use ykien_web::{CookieSecure, WebConfig};
+
+/// Settings every subcommand accepts.
+#[derive(Debug, Clone, Args, Default)]
+pub struct GlobalOpts {
+    /// TOML configuration file [default: <data-dir>/ykien.toml when present]
+    #[arg(long, global = true, env = "YKIEN_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Directory holding the SQLite database and demo files [default: ./ykien-data; ./ykien-demo for `demo`]
+    #[arg(long, global = true, env = "YKIEN_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// postgres://user:password@host/db to use PostgreSQL instead of SQLite in the data directory
+    #[arg(long, global = true, env = "YKIEN_DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Log line format [default: text]
+    #[arg(long, global = true, env = "YKIEN_LOG_FORMAT", value_enum)]
+    pub log_format: Option<LogFormat>,
+    /// Log filter, e.g. "info" or "ykien=debug,tower_http=info" [default: info]
+    #[arg(long, global = true, env = "YKIEN_LOG", value_name = "FILTER")]
+    pub log: Option<String>,
+}
+
+/// Settings only the web server uses.
+#[derive(Debug, Clone, Args, Default)]
+pub struct ServeOpts {
+    /// Address to listen on [default: 127.0.0.1:8080]
+    #[arg(long, env = "YKIEN_LISTEN", value_name = "ADDR")]
+    pub listen: Option<String>,
+    /// Mark cookies Secure: auto (when X-Forwarded-Proto is https), always, never [default: auto]
+    #[arg(long, env = "YKIEN_COOKIE_SECURE", value_name = "WHEN")]
+    pub cookie_secure: Option<String>,
+    /// Trust X-Forwarded-For for the client address (only behind your own proxy) [default: false]
+    #[arg(long, env = "YKIEN_TRUST_PROXY", value_name = "BOOL")]
+    pub trust_proxy: Option<bool>,
+    /// Largest accepted request body in bytes [default: 65536]
+    #[arg(long, env = "YKIEN_MAX_BODY_BYTES", value_name = "BYTES")]
+    pub max_body_bytes: Option<usize>,
+    /// Session lifetime in hours [default: 12]
+    #[arg(long, env = "YKIEN_SESSION_HOURS", value_name = "HOURS")]
+    pub session_hours: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// The configuration file. Unknown keys are an error, so a typo never passes silently.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub listen: Option<String>,
+    pub log_format: Option<LogFormat>,
+    pub log: Option<String>,
+    pub cookie_secure: Option<String>,
+    pub trust_proxy: Option<bool>,
+    pub max_body_bytes: Option<usize>,
+    pub session_hours: Option<u64>,
+    pub login_failures_per_ip: Option<u32>,
+    pub login_failures_per_account: Option<u32>,
+    pub login_window_minutes: Option<u64>,
+}
+
+/// The resolved configuration.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub data_dir: PathBuf,
+    pub database_url: Option<String>,
+    pub log_format: LogFormat,
+    pub log: String,
+    /// The file read, if any.
+    pub config_file: Option<PathBuf>,
+    file: FileConfig,
+}
+
+pub const DEFAULT_DATA_DIR: &str = "./ykien-data";
+pub const DEMO_DATA_DIR: &str = "./ykien-demo";
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read configuration file {}", path.display()))?;
+    toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.message()))
+}
+
+impl Settings {
+    /// Resolves the settings; `default_data_dir` differs for `demo`.
+    pub fn resolve(g: &GlobalOpts, default_data_dir: &str) -> anyhow::Result<Settings> {
+        let (file, config_file) = match &g.config {
+            Some(p) => (read_file(p)?, Some(p.clone())),
+            None => {
+                let dir = g.data_dir.clone().unwrap_or_else(|| PathBuf::from(default_data_dir));
+                let p = dir.join("ykien.toml");
+                if p.is_file() { (read_file(&p)?, Some(p)) } else { (FileConfig::default(), None) }
+            }
+        };
+        let data_dir = g.data_dir.clone().or_else(|| file.data_dir.clone()).unwrap_or_else(|| PathBuf::from(default_data_dir));
+        let database_url = g.database_url.clone().or_else(|| file.database_url.clone()).filter(|u| !u.trim().is_empty());
+        Ok(Settings {
+            data_dir,
+            database_url,
+            log_format: g.log_format.or(file.log_format).unwrap_or_default(),
+            log: g.log.clone().or_else(|| file.log.clone()).unwrap_or_else(|| "info".into()),
+            config_file,
+            file,
+        })
+    }
+
+    pub fn db(&self) -> anyhow::Result<DbConfig> {
+        match &self.database_url {
+            None => Ok(DbConfig::in_data_dir(&self.data_dir)),
+            Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => Ok(DbConfig::Postgres { url: u.clone() }),
+            Some(u) if u.starts_with("sqlite:") => {
+                let path = u.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+                Ok(DbConfig::Sqlite { path: PathBuf::from(path) })
+            }
+            Some(u) => {
+                let scheme = u.split("://").next().unwrap_or("");
+                bail!(crate::cli::UsageError(format!(
+                    "unsupported database URL scheme {scheme:?}: use postgres://… or sqlite:PATH"
+                )))
+            }
+        }
+    }
+
+    pub fn listen(&self, s: &ServeOpts) -> String {
+        s.listen.clone().or_else(|| self.file.listen.clone()).unwrap_or_else(|| DEFAULT_LISTEN.into())
+    }
+
+    pub fn web(&self, s: &ServeOpts) -> anyhow::Result<WebConfig> {
+        let d = WebConfig::default();
+        let cookie_secure = match s.cookie_secure.as_ref().or(self.file.cookie_secure.as_ref()) {
+            Some(v) => v.parse::<CookieSecure>().map_err(|e| crate::cli::UsageError(e))?,
+            None => d.cookie_secure,
+        };
+        let mut limits = d.login_limits;
+        if let Some(n) = self.file.login_failures_per_ip {
+            limits.per_ip = n;
+        }
+        if let Some(n) = self.file.login_failures_per_account {
+            limits.per_account = n;
+        }
+        if let Some(m) = self.file.login_window_minutes {
+            limits.window = std::time::Duration::from_secs(m * 60);
+        }
+        Ok(WebConfig {
+            cookie_secure,
+            trust_proxy: s.trust_proxy.or(self.file.trust_proxy).unwrap_or(d.trust_proxy),
+            session_ttl: s
+                .session_hours
+                .or(self.file.session_hours)
+                .map(|h| std::time::Duration::from_secs(h * 3600))
+                .unwrap_or(d.session_ttl),
+            max_body_bytes: s.max_body_bytes.or(self.file.max_body_bytes).unwrap_or(d.max_body_bytes),
+            login_limits: limits,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, text: &str) -> PathBuf {
+        let p = dir.join("ykien.toml");
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    #[test]
+    fn flag_beats_file_beats_default() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "listen = \"0.0.0.0:9000\"\nlog = \"debug\"\nmax_body_bytes = 1000\n");
+        let g = GlobalOpts { data_dir: Some(dir.path().into()), ..Default::default() };
+        let s = Settings::resolve(&g, DEFAULT_DATA_DIR).unwrap();
+        assert_eq!(s.config_file.as_deref(), Some(dir.path().join("ykien.toml").as_path()));
+        assert_eq!(s.listen(&ServeOpts::default()), "0.0.0.0:9000");
+        assert_eq!(s.log, "debug");
+        let flag = ServeOpts { listen: Some("127.0.0.1:1".into()), ..Default::default() };
+        assert_eq!(s.listen(&flag), "127.0.0.1:1");
+        assert_eq!(s.web(&ServeOpts::default()).unwrap().max_body_bytes, 1000);
+        let g2 = GlobalOpts { data_dir: Some(dir.path().join("nothing-here")), ..Default::default() };
+        let s2 = Settings::resolve(&g2, DEFAULT_DATA_DIR).unwrap();
+        assert_eq!(s2.listen(&ServeOpts::default()), DEFAULT_LISTEN);
+        assert_eq!(s2.log, "info");
+    }
+
+    #[test]
+    fn explicit_config_file_and_its_data_dir() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(dir.path(), "data_dir = \"/srv/ykien\"\ndatabase_url = \"postgres://u:pw@db/ykien\"\n");
+        let g = GlobalOpts { config: Some(p), ..Default::default() };
+        let s = Settings::resolve(&g, DEFAULT_DATA_DIR).unwrap();
+        assert_eq!(s.data_dir, PathBuf::from("/srv/ykien"));
+        assert!(matches!(s.db().unwrap(), DbConfig::Postgres { .. }));
+        let g = GlobalOpts { database_url: Some("sqlite:/tmp/x.db".into()), ..g };
+        let s = Settings::resolve(&g, DEFAULT_DATA_DIR).unwrap();
+        assert_eq!(s.db().unwrap(), DbConfig::Sqlite { path: "/tmp/x.db".into() });
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(dir.path(), "lisen = \"x\"\n");
+        let g = GlobalOpts { config: Some(p), ..Default::default() };
+        let e = Settings::resolve(&g, DEFAULT_DATA_DIR).unwrap_err().to_string();
+        assert!(e.contains("lisen"), "{e}");
+        let g = GlobalOpts { database_url: Some("mysql://x".into()), ..Default::default() };
+        assert!(Settings::resolve(&g, DEFAULT_DATA_DIR).unwrap().db().is_err());
+    }
+}

@@ -1,0 +1,77 @@
+//! `ykien serve`: the web server, with graceful shutdown on Ctrl-C and SIGTERM (requests in
+//! flight are answered before the process exits).
+
+use anyhow::Context;
+use clap::Args;
+use ykien_store::Store;
+use ykien_web::{AppState, WebConfig};
+
+use super::config::{GlobalOpts, ServeOpts};
+use super::{UsageError, logging, open_store, settings};
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub opts: ServeOpts,
+}
+
+pub async fn run(g: &GlobalOpts, a: ServeArgs) -> anyhow::Result<()> {
+    let s = settings(g)?;
+    logging::init(&s);
+    if let Some(f) = &s.config_file {
+        tracing::info!(file = %f.display(), "configuration file");
+    }
+    let web = s.web(&a.opts)?;
+    let listen = s.listen(&a.opts);
+    let store = open_store(&s).await?;
+    let report = store.load_units().await.context("cannot load the administrative units")?;
+    tracing::info!(units = report.units, changed = report.units_changed, "units loaded");
+    serve_on(store, web, &listen).await
+}
+
+/// Binds `listen` and serves until a shutdown signal.
+pub async fn serve_on(store: Store, web: WebConfig, listen: &str) -> anyhow::Result<()> {
+    let addr: std::net::SocketAddr = tokio::net::lookup_host(listen)
+        .await
+        .ok()
+        .and_then(|mut a| a.next())
+        .ok_or_else(|| UsageError(format!("invalid listen address {listen:?} (expected HOST:PORT, e.g. 127.0.0.1:8080)")))?;
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| match e.kind() {
+        std::io::ErrorKind::AddrInUse => anyhow::anyhow!(
+            "cannot listen on {addr}: the address is already in use (is another ykien running?); choose another with --listen"
+        ),
+        std::io::ErrorKind::PermissionDenied => {
+            anyhow::anyhow!("cannot listen on {addr}: permission denied (ports below 1024 need privileges)")
+        }
+        _ => anyhow::anyhow!("cannot listen on {addr}: {e}"),
+    })?;
+    let local = listener.local_addr()?;
+    tracing::info!(addr = %local, backend = store.backend_name(), "listening");
+    eoutln!("ykien is listening on http://{local}/  (Ctrl-C to stop)");
+    ykien_web::serve(listener, AppState::new(store.clone(), web), shutdown_signal()).await.context("server error")?;
+    tracing::info!("stopped; closing the database");
+    store.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutdown signal received; finishing requests in flight");
+}
