@@ -5,6 +5,7 @@
   bench.py segment TOOL IN OUT          segment IN line by line with underthesea|pyvi, write OUT,
                                         print a JSON line with load/process seconds and MB/s
   bench.py f1 CONLLU PRED [--strip]     word P/R/F1 of PRED lines against the gold sentences
+  bench.py report OUTDIR                gather OUTDIR/*.json and time_*.txt into a Markdown table
 
 F1 compares word spans over the non-space characters ("_" counts as a space), so tools that
 split punctuation differently or rewrite tone placement are scored the same way.
@@ -114,13 +115,16 @@ def cmd_segment(tool, inp, out):
         lines.pop()
     nbytes = sum(len(l.encode()) + 1 for l in lines)
     t2 = time.perf_counter()
+    c2 = time.thread_time()
     res = [fn(l) if l.strip() else "" for l in lines]
     t3 = time.perf_counter()
+    c3 = time.thread_time()
     with open(out, "w", encoding="utf-8") as f:
         for r in res:
             f.write(r + "\n")
     print(json.dumps({"tool": tool, "input": inp, "bytes": nbytes, "load_s": round(t1 - t0, 3),
-                      "proc_s": round(t3 - t2, 3), "mb_s": round(nbytes / 1e6 / (t3 - t2), 4)}))
+                      "proc_s": round(t3 - t2, 3), "mb_s": round(nbytes / 1e6 / (t3 - t2), 4),
+                      "cpu_s": round(c3 - c2, 3), "mb_s_cpu": round(nbytes / 1e6 / (c3 - c2), 4)}))
 
 
 def cmd_f1(conllu, pred, strip):
@@ -146,13 +150,63 @@ def cmd_f1(conllu, pred, strip):
                       "misaligned_sentences": misaligned}))
 
 
+def cmd_report(outdir):
+    import glob
+    import os
+
+    def load_json(path):
+        with open(path, encoding="utf-8") as f:
+            lines = [l for l in f.read().splitlines() if l.startswith("{")]
+        return json.loads(lines[-1]) if lines else {}
+
+    def rss_mb(path):
+        if not os.path.exists(path):
+            return None
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                if "Maximum resident set size" in line:
+                    return int(line.split(":")[1]) / 1024
+        return None
+
+    tools = ["ykien", "underthesea", "pyvi"]
+    rows = {}
+    for t in tools:
+        f1 = load_json(f"{outdir}/f1_{t}.json") if os.path.exists(f"{outdir}/f1_{t}.json") else {}
+        f1n = load_json(f"{outdir}/f1nd_{t}.json") if os.path.exists(f"{outdir}/f1nd_{t}.json") else {}
+        sp = load_json(f"{outdir}/speed_{t}.json") if os.path.exists(f"{outdir}/speed_{t}.json") else {}
+        rows[t] = {"f1": f1.get("F1"), "f1nd": f1n.get("F1"), "p": f1.get("P"), "r": f1.get("R"),
+                   "mb_s": sp.get("mb_s"), "mb_s_cpu": sp.get("mb_s_cpu"), "load_s": sp.get("load_s"),
+                   "rss": rss_mb(f"{outdir}/time_{t}.txt")}
+    best_f1 = max((rows[t]["f1"] or 0) for t in tools[1:])
+    best_nd = max((rows[t]["f1nd"] or 0) for t in tools[1:])
+    best_speed = max((rows[t]["mb_s"] or 0) for t in tools[1:])
+    best_cpu = max((rows[t]["mb_s_cpu"] or 0) for t in tools[1:])
+    out = ["| tool | word F1 (P / R) | F1 without diacritics | MB/s, 1 core (wall) | MB/s (thread CPU time) | load s | peak RSS MB |",
+           "|---|---|---|---|---|---|---|"]
+    for t in tools:
+        r = rows[t]
+        fmt = lambda v, d=4: "-" if v is None else f"{v:.{d}f}"
+        out.append(f"| {t} | {fmt(r['f1'])} ({fmt(r['p'])} / {fmt(r['r'])}) | {fmt(r['f1nd'])} | {fmt(r['mb_s'], 2)} | {fmt(r['mb_s_cpu'], 2)} | "
+                   f"{fmt(r['load_s'], 2)} | {fmt(r['rss'], 0)} |")
+    y = rows["ykien"]
+    if y["f1"] and best_f1:
+        out.append("")
+        out.append(f"ykien vs best anchor: F1 {y['f1'] - best_f1:+.4f}, F1 without diacritics {(y['f1nd'] or 0) - best_nd:+.4f}, "
+                   f"speed x{(y['mb_s'] or 0) / max(best_speed, 1e-9):.0f} (wall) / x{(y['mb_s_cpu'] or 0) / max(best_cpu, 1e-9):.0f} (CPU time), "
+                   f"peak RSS x{(y['rss'] or 0) / max(min((rows[t]['rss'] or 1e9) for t in tools[1:]), 1e-9):.2f} of the smallest anchor")
+    print("\n".join(out))
+
+
 if __name__ == "__main__":
     a = sys.argv[1:]
     if a[:1] == ["prepare"]:
         cmd_prepare(a[1], a[2])
     elif a[:1] == ["segment"]:
-        cmd_segment(a[1], a[2], a[3])
+        rest = [x for x in a[2:] if x != "--out"]
+        cmd_segment(a[1], rest[0], rest[1])
     elif a[:1] == ["f1"]:
         cmd_f1(a[1], a[2], "--strip" in a)
+    elif a[:1] == ["report"]:
+        cmd_report(a[1])
     else:
         raise SystemExit(__doc__)

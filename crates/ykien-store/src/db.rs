@@ -7,7 +7,7 @@ use std::time::Duration;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, SqlSafeStr, SqlitePool};
+use sqlx::{Connection, PgConnection, PgPool, SqlSafeStr, SqlitePool};
 
 use crate::error::classify;
 use crate::{DbConfig, StoreError};
@@ -31,6 +31,28 @@ macro_rules! db {
 }
 pub(crate) use db;
 
+/// Starts a transaction that will write. On SQLite it takes the write lock up front
+/// (`BEGIN IMMEDIATE`), so that a transaction which reads before writing waits for the busy
+/// timeout instead of failing at once when another writer got there first.
+pub(crate) trait BeginWrite {
+    type Db: sqlx::Database;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>;
+}
+
+impl BeginWrite for SqlitePool {
+    type Db = sqlx::Sqlite;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error> {
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Db = sqlx::Postgres;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error> {
+        self.begin().await
+    }
+}
+
 /// (version, description, SQL) of every migration this binary knows, per backend.
 const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(
     1,
@@ -42,6 +64,8 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[(
     "foundation",
     include_str!("../migrations/postgres/0001_foundation.sql"),
 )];
+
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The newest schema version this binary can run.
 pub const SCHEMA_VERSION: i64 = 1;
@@ -100,6 +124,7 @@ async fn open_sqlite(path: &std::path::Path) -> Result<Db, StoreError> {
             });
         }
     }
+    let fresh = !tokio::fs::try_exists(path).await?;
     let opts = SqliteConnectOptions::new()
         .filename(path)
         .create_if_missing(true)
@@ -113,8 +138,24 @@ async fn open_sqlite(path: &std::path::Path) -> Result<Db, StoreError> {
         .connect_with(opts)
         .await
         .map_err(|e| classify(e, &shown))?;
+    if fresh {
+        restrict_to_owner(path).await?;
+    }
     check_and_migrate_sqlite(&pool, &shown).await?;
     Ok(Db::Sqlite(pool))
+}
+
+/// The file holds password hashes and personal data: a new database is readable by its owner
+/// only (SQLite gives the -wal and -shm files the same mode).
+pub(crate) async fn restrict_to_owner(path: &std::path::Path) -> Result<(), StoreError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tokio::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).await?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 async fn check_and_migrate_sqlite(pool: &SqlitePool, shown: &str) -> Result<(), StoreError> {
@@ -147,9 +188,24 @@ async fn open_postgres(url: &str) -> Result<Db, StoreError> {
         db: db.clone(),
         reason: scrub(&e.to_string(), url),
     };
+    // One direct connection first: the pool would retry until its timeout and then report
+    // only "timed out", hiding the reason (refused, bad password, no such database).
+    match tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect_with(&opts)).await {
+        Ok(Ok(c)) => {
+            let _ = c.close().await;
+        }
+        Ok(Err(e)) => return Err(unavailable(e)),
+        Err(_) => {
+            return Err(StoreError::Unavailable {
+                host,
+                db,
+                reason: format!("no answer within {} s", CONNECT_TIMEOUT.as_secs()),
+            });
+        }
+    }
     let pool = PgPoolOptions::new()
         .max_connections(10)
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(CONNECT_TIMEOUT)
         .connect_with(opts)
         .await
         .map_err(unavailable)?;

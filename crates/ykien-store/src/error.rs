@@ -129,3 +129,53 @@ fn unique_what(msg: &str) -> String {
         format!("already exists ({msg})")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlx::Connection;
+
+    /// A real SQLite "database or disk is full" (the page limit stands in for the disk), and a
+    /// real unique violation, classified.
+    #[tokio::test]
+    async fn full_and_duplicate_are_recognised() {
+        let dir = tempfile::tempdir().unwrap();
+        let opts = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(dir.path().join("t.db"))
+            .create_if_missing(true);
+        let mut c = sqlx::SqliteConnection::connect_with(&opts).await.unwrap();
+        sqlx::raw_sql("CREATE TABLE t (x TEXT UNIQUE); INSERT INTO t VALUES ('a');")
+            .execute(&mut c)
+            .await
+            .unwrap();
+        let dup = sqlx::query("INSERT INTO t VALUES ('a')")
+            .execute(&mut c)
+            .await
+            .unwrap_err();
+        assert!(matches!(classify(dup, "t.db"), StoreError::Conflict { .. }));
+        let pages: i64 = sqlx::query_scalar("PRAGMA page_count")
+            .fetch_one(&mut c)
+            .await
+            .unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "PRAGMA max_page_count = {pages}"
+        )))
+        .execute(&mut c)
+        .await
+        .unwrap();
+        let big = "x".repeat(1 << 20);
+        let full = sqlx::query("INSERT INTO t VALUES ($1)")
+            .bind(&big)
+            .execute(&mut c)
+            .await
+            .unwrap_err();
+        let e = classify(full, "t.db");
+        assert!(matches!(e, StoreError::DiskFull { .. }), "{e:?}");
+        assert!(e.to_string().contains("nothing was written"));
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+            .fetch_one(&mut c)
+            .await
+            .unwrap();
+        assert_eq!(n, 1);
+    }
+}

@@ -80,7 +80,7 @@ impl Store {
                     StoreError::invalid("the backup path is not valid UTF-8".to_string())
                 })?;
                 sqlx::query("VACUUM INTO $1").bind(t).execute(pool).await?;
-                Ok(())
+                db::restrict_to_owner(target).await
             }
             Db::Postgres(_) => Err(StoreError::invalid(
                 "backups of a PostgreSQL database are made with pg_dump (or the provider's \

@@ -4,7 +4,7 @@ use serde_json::json;
 use ykien_core::Actor;
 
 use crate::audit::audit;
-use crate::db::db;
+use crate::db::{BeginWrite, db};
 use crate::model::{TokenInfo, now, ts};
 use crate::secret::{random_hex, sha256_hex};
 use crate::users::{UserDb, user_select};
@@ -61,7 +61,7 @@ impl Store {
         let prefix = plain[..SHOWN].to_string();
         let actor_id = actor.map(|a| a.user_id);
         let row: TokenDb = db!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let row: TokenDb = sqlx::query_as(
                 "INSERT INTO api_tokens (user_id, label, token_hash, prefix, created_at) \
                  VALUES ($1, $2, $3, $4, $5) \
@@ -143,7 +143,7 @@ impl Store {
             .await?;
         let actor_id = actor.map(|a| a.user_id);
         db!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let n = sqlx::query(
                 "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
             )

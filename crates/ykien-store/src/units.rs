@@ -7,7 +7,7 @@ use ykien_core::{Actor, Permission, UnitId, can};
 use ykien_units::{Generation, Level, Share, UnitKey};
 
 use crate::audit::audit;
-use crate::db::db;
+use crate::db::{BeginWrite, db};
 use crate::model::{LoadReport, SuccessionRow, UnitRow};
 use crate::{Store, StoreError};
 
@@ -164,7 +164,7 @@ impl Store {
             ..LoadReport::default()
         };
         db!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             for chunk in seeds.chunks(BATCH) {
                 let mut qb =
                     sqlx::QueryBuilder::new(concat!("INSERT INTO units (", unit_cols!(), ") "));
@@ -395,43 +395,55 @@ impl Store {
         };
         let today = chrono::Utc::now().date_naive().to_string();
         let actor_id = actor.map(|a| a.user_id);
-        let row: UnitDb = db!(self, |pool| {
-            let mut tx = pool.begin().await?;
-            let n: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM units WHERE parent_id = $1 AND level = 'area'",
-            )
-            .bind(&parent.id)
-            .fetch_one(&mut *tx)
-            .await?;
-            let code = format!("{}.{}", parent.id, n + 1);
-            let path = format!("{}{}/", parent.path, code);
-            let row: UnitDb = sqlx::query_as(concat!(
-                "INSERT INTO units (id, code, name, short, kind, level, generation, parent_id, \
-                 path, valid_from) VALUES ($1, $1, $2, $3, $4, 'area', 'current', $5, $6, $7) \
-                 RETURNING ",
-                unit_cols!()
-            ))
-            .bind(&code)
-            .bind(&full)
-            .bind(&short)
-            .bind(kind)
-            .bind(&parent.id)
-            .bind(&path)
-            .bind(&today)
-            .fetch_one(&mut *tx)
-            .await?;
-            audit!(
-                tx,
-                actor_id,
-                "unit.create",
-                "unit",
-                code.clone(),
-                Some(path.clone()),
-                json!({ "name": full, "kind": kind, "parent": parent.id })
-            )?;
-            tx.commit().await?;
-            row
-        });
+        // Two admins adding areas to one commune at once may pick the same number; the loser
+        // of that race retries with the next one.
+        let mut attempt = 0;
+        let row: UnitDb = loop {
+            let r = db!(self, |pool| {
+                async {
+                    let mut tx = pool.begin_write().await?;
+                    let n: i64 = sqlx::query_scalar(
+                        "SELECT COUNT(*) FROM units WHERE parent_id = $1 AND level = 'area'",
+                    )
+                    .bind(&parent.id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    let code = format!("{}.{}", parent.id, n + 1);
+                    let path = format!("{}{}/", parent.path, code);
+                    let row: UnitDb = sqlx::query_as(concat!(
+                        "INSERT INTO units (id, code, name, short, kind, level, generation, parent_id, \
+                         path, valid_from) VALUES ($1, $1, $2, $3, $4, 'area', 'current', $5, $6, $7) \
+                         RETURNING ",
+                        unit_cols!()
+                    ))
+                    .bind(&code)
+                    .bind(&full)
+                    .bind(&short)
+                    .bind(kind)
+                    .bind(&parent.id)
+                    .bind(&path)
+                    .bind(&today)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    audit!(
+                        tx,
+                        actor_id,
+                        "unit.create",
+                        "unit",
+                        code.clone(),
+                        Some(path.clone()),
+                        json!({ "name": full, "kind": kind, "parent": parent.id })
+                    )?;
+                    tx.commit().await?;
+                    Ok::<_, StoreError>(row)
+                }
+                .await
+            });
+            match r {
+                Err(StoreError::Conflict { .. }) if attempt < 5 => attempt += 1,
+                other => break other?,
+            }
+        };
         Ok(row.into())
     }
 }

@@ -4,7 +4,7 @@ use serde_json::json;
 use ykien_core::{Actor, Permission, Role, UnitId, can};
 
 use crate::audit::audit;
-use crate::db::db;
+use crate::db::{BeginWrite, db};
 use crate::model::{MemberOrg, NewUser, User, now, ts};
 use crate::secret::{hash_password, verify_password};
 use crate::{Store, StoreError};
@@ -236,7 +236,7 @@ impl Store {
         let role = new.role.as_str();
         let actor_id = actor.map(|a| a.user_id);
         let id: i64 = db!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO users (name, email, phone, password_hash, role, unit_id, \
                  member_org_id, created_at, disabled) \
@@ -418,7 +418,7 @@ impl Store {
         let hash = hash_password(password).await?;
         let actor_id = actor.map(|a| a.user_id);
         db!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
                 .bind(&hash)
                 .bind(u.id)
@@ -450,7 +450,7 @@ impl Store {
             .await?;
         let actor_id = actor.map(|a| a.user_id);
         db!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
                 .bind(disabled)
                 .bind(u.id)

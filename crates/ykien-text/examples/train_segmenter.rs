@@ -1,7 +1,8 @@
 //! Trains the word segmenter and writes `models/segmenter.bin`.
 //!
 //! cargo run --release -p ykien-text --example train_segmenter -- [--data DIR] [--out FILE]
-//!     [--epochs N] [--seed N] [--bits N] [--dev]
+//!     [--epochs N] [--seed N] [--bits N] [--dropout P] [--ensemble N] [--no-unaccented]
+//!     [--no-case-copy] [--dev]
 //!
 //! DIR defaults to $YKIEN_DATA or ../shared/data. Training reads only the UD-VTB train split
 //! and the underthesea and pyvi word lists. `--dev` prints dev F1 after each epoch (model
@@ -26,6 +27,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--seed" => cfg.seed = val()?.parse()?,
             "--bits" => cfg.table_bits = val()?.parse()?,
             "--no-unaccented" => cfg.unaccented_copy = false,
+            "--no-case-copy" => cfg.case_copy = false,
             "--dropout" => cfg.lexical_dropout = val()?.parse()?,
             "--ensemble" => cfg.ensemble = val()?.parse()?,
             "--dev" => dev = true,

@@ -81,8 +81,8 @@ after also did many before must through back years where much your way well down
 each just those people how too little state good very make world still own see men work long get \
 here between both life being under never day same another know while last might us great old \
 year off come since against go came right used take three does without again place few case \
-however part during number found public read license software copyright shall use provided \
-without any following conditions including whether data text model language these those";
+however part during number found public read use using used based within each per via why \
+until upon across among around below above every own same next open first see such yes";
 
 const FR_FREQUENT: &str = "le la les de des du et est un une que qui pour dans pas sur au aux \
 avec ce cette il elle ne se sont nous vous ils leur par plus mais ou son sa ses été être fait \
@@ -91,6 +91,18 @@ comme tout bien aussi très sans peut deux";
 const ID_FREQUENT: &str = "yang dan di ke dari ini itu untuk dengan tidak ada akan pada adalah \
 dalam saya kami kita mereka juga atau oleh sudah bisa karena telah harus tersebut secara lebih \
 seperti hanya antara bahwa jika anda";
+
+const DE_FREQUENT: &str = "der die das und ist nicht ein eine zu den von mit sich des auf für \
+dem im auch es an als wird werden oder bei nach wenn sie ich aus noch wie einen einer kann nur";
+
+const ES_FREQUENT: &str = "el la los las de del y en que es por con para una un se no su al \
+como más pero sus le ya o este esta sí porque cuando muy sin sobre también hay puede ser";
+
+const IT_FREQUENT: &str = "il lo la gli le di che e è un una per non con si da del della al \
+sono come anche ma più questo questa nel alla dei delle essere solo può se";
+
+const PT_FREQUENT: &str = "o a os as de do da dos das e é um uma que em no na não com por para \
+se mais como mas ao foi ser são também pode você isso este esta";
 
 fn set(words: &'static str) -> HashSet<&'static str> {
     words.split_whitespace().collect()
@@ -101,6 +113,8 @@ struct Lists {
     en: HashSet<&'static str>,
     fr: HashSet<&'static str>,
     id: HashSet<&'static str>,
+    /// German, Spanish, Italian, Portuguese: only to tell "other" from English.
+    others: [(&'static str, HashSet<&'static str>); 4],
 }
 
 fn lists() -> &'static Lists {
@@ -110,6 +124,12 @@ fn lists() -> &'static Lists {
         en: set(EN_FREQUENT),
         fr: set(FR_FREQUENT),
         id: set(ID_FREQUENT),
+        others: [
+            ("de", set(DE_FREQUENT)),
+            ("es", set(ES_FREQUENT)),
+            ("it", set(IT_FREQUENT)),
+            ("pt", set(PT_FREQUENT)),
+        ],
     })
 }
 
@@ -230,6 +250,9 @@ struct Counts {
     en_frequent: usize,
     fr_frequent: usize,
     id_frequent: usize,
+    others_frequent: [usize; 4],
+    /// ASCII-only words that are not Vietnamese syllables ("with", "street").
+    ascii_non_vi: usize,
     /// Latin words with letters outside Vietnamese (f, j, w, z) or marks Vietnamese lacks.
     non_vi_letters: usize,
 }
@@ -237,6 +260,7 @@ struct Counts {
 const SCRIPTS: [&str; 8] = ["zh", "ja", "ko", "th", "ru", "ar", "he", "el"];
 
 fn count(text: &str) -> Counts {
+    let text = &without_links(text);
     let l = lists();
     let mut c = Counts::default();
     for ch in text.chars().filter(|ch| ch.is_alphabetic()) {
@@ -273,6 +297,14 @@ fn count(text: &str) -> Counts {
         if l.id.contains(lower.as_str()) {
             c.id_frequent += 1;
         }
+        for (i, (_, words)) in l.others.iter().enumerate() {
+            if words.contains(lower.as_str()) {
+                c.others_frequent[i] += 1;
+            }
+        }
+        if lower.is_ascii() && !is_vietnamese_syllable(&folded) {
+            c.ascii_non_vi += 1;
+        }
         if folded.chars().any(|ch| matches!(ch, 'f' | 'j' | 'w' | 'z'))
             || lower.chars().any(|ch| {
                 matches!(
@@ -285,6 +317,16 @@ fn count(text: &str) -> Counts {
         }
     }
     c
+}
+
+/// Drops URLs, e-mail addresses and handles, whose pieces are no words of any language.
+fn without_links(text: &str) -> String {
+    text.split_whitespace()
+        .filter(|w| {
+            !(w.contains("://") || w.starts_with("www.") || w.contains('@') || w.contains('/'))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn decide(c: &Counts) -> LangGuess {
@@ -355,6 +397,26 @@ fn decide(c: &Counts) -> LangGuess {
     }
     if id >= 0.12 {
         return other(0.5 + id, Some("id"));
+    }
+    let (best_other, other_share) = lists()
+        .others
+        .iter()
+        .zip(c.others_frequent)
+        .map(|((code, _), n)| (*code, n as f32 / w))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .unwrap_or(("", 0.0));
+    if other_share >= 0.15 && other_share > en {
+        return other(0.5 + other_share, Some(best_other));
+    }
+    // Plain ASCII words that are no Vietnamese syllables, with at least a trace of English
+    // function words and nothing pointing elsewhere: technical English, mostly names.
+    let ascii_non_vi = c.ascii_non_vi as f32 / w;
+    if en >= 0.05 && ascii_non_vi >= 0.3 && syllable < 0.7 && other_share < 0.1 {
+        return LangGuess {
+            lang: Lang::English,
+            confidence: 0.4,
+            other: None,
+        };
     }
     if vi_score >= 0.75 && c.words >= 2 {
         let lang = if marked > 0.0 {

@@ -14,3 +14,6 @@ pub mod pii;
 pub mod teencode;
 pub mod minhash;
 pub mod lang;
+pub mod classify;
+pub mod keywords;
+pub mod spam;

@@ -13,9 +13,9 @@ use std::ops::Range;
 /// Abbreviations that take a full stop in Vietnamese news and administrative text.
 const ABBREVIATIONS: &[&str] = &[
     "TP", "Tp", "tp", "Q", "P", "TX", "TT", "H", "X", "ThS", "Th", "TS", "PGS", "GS", "BS", "KS",
-    "CN", "NXB", "tr", "Tr", "St", "Mr", "Mrs", "Ms", "Dr", "ông", "bà", "Cty", "cty", "UBND",
-    "HĐND", "TW", "Th.S", "ths", "ts", "pgs", "gs", "bs", "Ths", "Ts", "Pgs", "Gs", "Bs", "v.v",
-    "vs", "No", "Vol", "tel", "Tel", "ĐT", "đt", "Đ", "đ",
+    "CN", "NXB", "tr", "Tr", "St", "Mr", "Prof", "prof", "Mrs", "Ms", "Dr", "ông", "bà", "Cty",
+    "cty", "UBND", "HĐND", "TW", "Th.S", "ths", "ts", "pgs", "gs", "bs", "Ths", "Ts", "Pgs", "Gs",
+    "Bs", "v.v", "vs", "No", "Vol", "tel", "Tel", "ĐT", "đt", "Đ", "đ",
 ];
 
 fn is_abbreviation(word: &str) -> bool {

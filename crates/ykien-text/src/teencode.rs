@@ -12,6 +12,7 @@
 
 use crate::normalize::{MapBuilder, Normalized, finish_pass};
 use crate::token::{Token, TokenKind, tokenize};
+use std::sync::OnceLock;
 
 /// `(form, expansion, unambiguous)`; forms are matched case-insensitively.
 const FORMS: &[(&str, &str, bool)] = &[
@@ -80,15 +81,54 @@ const FORMS: &[(&str, &str, bool)] = &[
     ("uk", "ừ", false),
 ];
 
+/// A form packed into an integer (its lower-case UTF-8 bytes), for a cheap lookup that
+/// runs on every short word of every text.
+fn key(bytes: impl Iterator<Item = u8>) -> Option<u64> {
+    let mut k = 0u64;
+    for (n, b) in bytes.enumerate() {
+        if n == MAX_FORM {
+            return None;
+        }
+        k = (k << 8) | b as u64;
+    }
+    Some(k)
+}
+
+fn sorted_forms() -> &'static [(u64, &'static str, bool)] {
+    static SORTED: OnceLock<Vec<(u64, &str, bool)>> = OnceLock::new();
+    SORTED.get_or_init(|| {
+        let mut v: Vec<_> = FORMS
+            .iter()
+            .filter_map(|&(f, e, strong)| Some((key(f.bytes())?, e, strong)))
+            .collect();
+        v.sort_unstable_by_key(|&(k, _, _)| k);
+        v
+    })
+}
+
+/// Longest form in bytes ("dzậy").
+const MAX_FORM: usize = 6;
+
 fn lookup(word: &str) -> Option<(&'static str, bool)> {
-    if word.len() > 5 {
+    if word.len() > MAX_FORM {
         return None;
     }
-    let lower = word.to_lowercase();
-    FORMS
-        .iter()
-        .find(|(f, _, _)| *f == lower)
-        .map(|&(_, e, strong)| (e, strong))
+    let sorted = sorted_forms();
+    let find = |k: u64| {
+        let i = sorted.binary_search_by_key(&k, |&(k, _, _)| k).ok()?;
+        Some((sorted[i].1, sorted[i].2))
+    };
+    if let Some(hit) = find(key(word.bytes())?) {
+        return Some(hit);
+    }
+    // capitals are rare: lower-case only then ("Ko", "ĐC")
+    let has_upper = word.bytes().any(|b| b.is_ascii_uppercase())
+        || word.chars().next().is_some_and(char::is_uppercase);
+    if has_upper {
+        find(key(word.to_lowercase().bytes())?)
+    } else {
+        None
+    }
 }
 
 /// Writes `expansion` with the case of `original` ("Ko" → "Không", "KO" → "KHÔNG").
@@ -113,58 +153,118 @@ fn with_case(original: &str, expansion: &str) -> String {
 }
 
 /// True when `text` reads as chat: unambiguous teencode, or emoticons, often enough.
+/// Long texts are judged line by line (see [`expand`]); this judges the text as one.
 pub fn is_informal(text: &str) -> bool {
-    informal_tokens(text, &tokenize(text))
+    let tokens = tokenize(text);
+    let found = candidates(text, &tokens);
+    let words = tokens.iter().filter(|t| t.kind == TokenKind::Word).count();
+    let emoji = tokens.iter().filter(|t| t.kind == TokenKind::Emoji).count();
+    informal(words, found.iter().filter(|c| c.strong).count() + emoji)
 }
 
-fn informal_tokens(text: &str, tokens: &[Token]) -> bool {
-    let mut words = 0usize;
-    let mut hits = 0usize;
-    for t in tokens {
-        match t.kind {
-            TokenKind::Word => {
-                words += 1;
-                if lookup(t.text(text)).is_some_and(|(_, strong)| strong) {
-                    hits += 1;
-                }
-            }
-            TokenKind::Emoji => hits += 1,
-            _ => {}
+/// A word token that is a known form.
+struct Candidate {
+    token: usize,
+    expansion: &'static str,
+    strong: bool,
+}
+
+fn candidates(text: &str, tokens: &[Token]) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        if t.kind == TokenKind::Word
+            && let Some((expansion, strong)) = lookup(t.text(text))
+        {
+            out.push(Candidate {
+                token: i,
+                expansion,
+                strong,
+            });
         }
     }
-    // one sign in a short message, or one in every 40 words of a long one
+    out
+}
+
+/// One sign in a short message, or one in every 40 words of a long one.
+fn informal(words: usize, hits: usize) -> bool {
     hits > 0 && hits * 40 >= words.clamp(40, 400)
 }
 
-/// Expands teencode; ambiguous forms only when the text [`is_informal`].
+/// Whether each line of the text is informal: comments and messages arrive one per
+/// line, and one chatty comment must not make a whole news article "informal".
+fn informal_lines(text: &str, tokens: &[Token], found: &[Candidate]) -> (Vec<usize>, Vec<bool>) {
+    let mut line_of = Vec::with_capacity(tokens.len());
+    let mut words = vec![0usize];
+    let mut hits = vec![0usize];
+    let mut prev_end = 0;
+    let mut strong = found
+        .iter()
+        .filter(|c| c.strong)
+        .map(|c| c.token)
+        .peekable();
+    for (i, t) in tokens.iter().enumerate() {
+        if text.as_bytes()[prev_end..t.start].contains(&b'\n') {
+            words.push(0);
+            hits.push(0);
+        }
+        let line = words.len() - 1;
+        line_of.push(line);
+        match t.kind {
+            TokenKind::Word => words[line] += 1,
+            TokenKind::Emoji => hits[line] += 1,
+            _ => {}
+        }
+        if strong.peek() == Some(&i) {
+            strong.next();
+            hits[line] += 1;
+        }
+        prev_end = t.end;
+    }
+    let informal = words
+        .iter()
+        .zip(&hits)
+        .map(|(&w, &h)| informal(w, h))
+        .collect();
+    (line_of, informal)
+}
+
+/// Expands teencode; ambiguous forms only on lines that read as chat.
 pub fn expand(text: &str) -> Normalized {
     expand_with(text, None)
 }
 
-/// Expands teencode. `informal`: `Some(true)` expands ambiguous forms too,
-/// `Some(false)` only unambiguous ones, `None` decides from the text.
-pub fn expand_with(text: &str, informal: Option<bool>) -> Normalized {
+/// Expands teencode. `informal_text`: `Some(true)` expands ambiguous forms everywhere,
+/// `Some(false)` only unambiguous ones, `None` decides line by line.
+pub fn expand_with(text: &str, informal_text: Option<bool>) -> Normalized {
     let tokens = tokenize(text);
-    let informal = informal.unwrap_or_else(|| informal_tokens(text, &tokens));
+    let found = candidates(text, &tokens);
+    let (line_of, informal_line) = match informal_text {
+        None => informal_lines(text, &tokens, &found),
+        Some(f) => (vec![0; tokens.len()], vec![f]),
+    };
     let mut b = MapBuilder::new(text);
-    for (i, t) in tokens.iter().enumerate() {
-        if t.kind != TokenKind::Word {
+    for c in &found {
+        let t = tokens[c.token];
+        let w = t.text(text);
+        let informal = informal_line[line_of[c.token]];
+        if part_of_abbreviation(text, &tokens, c.token) {
             continue;
         }
-        let w = t.text(text);
-        let Some((expansion, strong)) = lookup(w) else {
+        // "ĐT", "SP", "MNG" in capitals are acronyms unless the line is chat
+        let all_caps = w.chars().count() > 1 && !w.chars().any(char::is_lowercase);
+        if all_caps && (!c.strong || !informal) {
             continue;
-        };
-        if !strong {
+        }
+        if !c.strong {
             if !informal {
                 continue;
             }
             let single = w.chars().count() == 1;
-            if single && !pronoun_like(text, &tokens, i) {
+            if single && !pronoun_like(text, &tokens, c.token) {
                 continue;
             }
         }
-        b.replace(t.span(), &with_case(w, expansion));
+        b.replace(t.span(), &with_case(w, c.expansion));
     }
     let (text, map) = finish_pass(text, b);
     Normalized {
@@ -172,6 +272,24 @@ pub fn expand_with(text: &str, informal: Option<bool>) -> Normalized {
         map,
         legacy: None,
     }
+}
+
+/// "GD&ĐT", "M.Kh", "T.V.Ng", "GD-ĐT": a form glued to another piece is an abbreviation.
+fn part_of_abbreviation(text: &str, tokens: &[Token], i: usize) -> bool {
+    let t = tokens[i];
+    let glue = |j: usize| {
+        tokens[j].kind != TokenKind::Word
+            && matches!(tokens[j].text(text), "." | "&" | "-" | "/" | "_")
+    };
+    let before = i > 0 && tokens[i - 1].end == t.start && glue(i - 1);
+    let after = tokens.get(i + 1).is_some_and(|n| {
+        n.start == t.end
+            && glue(i + 1)
+            && tokens
+                .get(i + 2)
+                .is_some_and(|m| m.start == n.end && m.kind == TokenKind::Word)
+    });
+    before || after
 }
 
 /// One-letter forms ("a", "e", "r", "j", "k") expand only in lower case, as a word of
@@ -192,7 +310,22 @@ fn pronoun_like(text: &str, tokens: &[Token], i: usize) -> bool {
             .get(j)
             .is_some_and(|n| n.kind == TokenKind::Word && n.text(text).chars().count() == 1)
     };
+    // "50 k" is fifty thousand
+    let after_number = i > 0 && matches!(tokens[i - 1].kind, TokenKind::Number | TokenKind::Money);
+    if w == "k" && after_number {
+        return false;
+    }
     if matches!(w, "a" | "e") {
+        // "e ngại", "e dè", "a dua" are words, not pronouns
+        let fixed = next.is_some_and(|n| {
+            matches!(
+                n.text(text),
+                "ngại" | "dè" | "thẹn" | "sợ" | "lệ" | "ấp" | "dua" | "ha" | "lô" | "men"
+            )
+        });
+        if fixed {
+            return false;
+        }
         let interjection =
             next.is_some_and(|n| n.kind == TokenKind::Punct && n.text(text).starts_with('!'));
         let listing = is_one_letter_word(i + 1) && (i == 0 || is_one_letter_word(i - 1));
@@ -220,6 +353,17 @@ mod tests {
             expand("sp này ntn vậy bn").text,
             "sản phẩm này như thế nào vậy bạn"
         );
+        assert_eq!(expand("Dzậy hả, KO sao").text, "Vậy hả, KHÔNG sao");
+        assert_eq!(
+            expand("ko mua đc, giá 50 k thôi").text,
+            "không mua được, giá 50 k thôi"
+        );
+        // judged line by line: a chat line next to a news line
+        let mixed = "Sở GD&ĐT cho biết điểm sàn e ngại.\nko bít j đâu e ơi, SP này tốt ko";
+        assert_eq!(
+            expand(mixed).text,
+            "Sở GD&ĐT cho biết điểm sàn e ngại.\nkhông biết gì đâu em ơi, SP này tốt không"
+        );
     }
 
     #[test]
@@ -229,6 +373,7 @@ mod tests {
             "Trận MU vs Chelsea diễn ra tối nay, HLV đánh giá cao vai trò của KH.",
             "Bịt kín, bít lỗ rò và đăng ký đk tại UBND.",
             "Phương án a, b, c được thảo luận.",
+            "Sở GD&ĐT và Bộ GD- ĐT, ngành SP, bạn M.Kh và T.V.Ng, nhưng e ngại.",
         ] {
             assert_eq!(expand(s).text, s);
         }

@@ -84,3 +84,9 @@ fn stripped_text_keeps_its_shape() {
         assert!(line.contains(word), "{line}");
     }
 }
+
+#[test]
+fn headlines_in_capitals_are_segmented() {
+    let line = segment_line("SINH VIÊN VI PHẠM QUY CHẾ THI CỬ TẠI HÀ NỘI");
+    assert_eq!(line, "SINH_VIÊN VI_PHẠM QUY_CHẾ THI_CỬ TẠI HÀ_NỘI");
+}

@@ -25,14 +25,23 @@ pub struct Signed {
 
 impl Signed {
     pub fn bar(&self) -> UserBar {
-        UserBar { name: self.actor.name.clone(), csrf: self.session.csrf_token.clone() }
+        UserBar {
+            name: self.actor.name.clone(),
+            csrf: self.session.csrf_token.clone(),
+        }
     }
 }
 
 async fn from_cookie(parts: &Parts, state: &AppState) -> Result<Option<Signed>, WebError> {
-    let Some(id) = cookies::get(&parts.headers, cookies::SESSION) else { return Ok(None) };
-    let Some(session) = backend::session_get(state, &id).await? else { return Ok(None) };
-    let Some(actor) = backend::actor(state, session.user_id).await? else { return Ok(None) };
+    let Some(id) = cookies::get(&parts.headers, cookies::SESSION) else {
+        return Ok(None);
+    };
+    let Some(session) = backend::session_get(state, &id).await? else {
+        return Ok(None);
+    };
+    let Some(actor) = backend::actor(state, session.user_id).await? else {
+        return Ok(None);
+    };
     Ok(Some(Signed { actor, session }))
 }
 
@@ -54,7 +63,10 @@ impl IntoResponse for SignInFirst {
 impl FromRequestParts<AppState> for Signed {
     type Rejection = SignInFirst;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         match from_cookie(parts, state).await {
             Ok(Some(s)) => Ok(s),
             Ok(None) => Err(SignInFirst::Redirect),
@@ -69,7 +81,10 @@ pub struct MaybeSigned(pub Option<Signed>);
 impl FromRequestParts<AppState> for MaybeSigned {
     type Rejection = WebError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         Ok(MaybeSigned(from_cookie(parts, state).await?))
     }
 }
@@ -82,16 +97,25 @@ pub struct ApiCaller(pub Actor);
 impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = WebError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         if let Some(h) = parts.headers.get(AUTHORIZATION) {
             let token = h
                 .to_str()
                 .ok()
-                .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+                .and_then(|v| {
+                    v.strip_prefix("Bearer ")
+                        .or_else(|| v.strip_prefix("bearer "))
+                })
                 .map(str::trim)
                 .filter(|t| !t.is_empty())
                 .ok_or(WebError::Unauthorized)?;
-            return backend::authenticate_token(state, token).await?.map(ApiCaller).ok_or(WebError::Unauthorized);
+            return backend::authenticate_token(state, token)
+                .await?
+                .map(ApiCaller)
+                .ok_or(WebError::Unauthorized);
         }
         match from_cookie(parts, state).await? {
             Some(s) => Ok(ApiCaller(s.actor)),
@@ -119,9 +143,13 @@ where
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = req.into_parts();
-        let signed = Signed::from_request_parts(&mut parts, state).await.map_err(IntoResponse::into_response)?;
+        let signed = Signed::from_request_parts(&mut parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
         let req = Request::from_parts(parts, body);
-        let Form(form) = Form::<T>::from_request(req, state).await.map_err(IntoResponse::into_response)?;
+        let Form(form) = Form::<T>::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
         if !constant_time_eq(form.csrf().as_bytes(), signed.session.csrf_token.as_bytes()) {
             state.metrics.csrf_rejected.fetch_add(1, Ordering::Relaxed);
             return Err(WebError::Csrf.into_response());

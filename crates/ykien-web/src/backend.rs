@@ -26,14 +26,22 @@ pub fn map_store_error(e: StoreError) -> WebError {
         StoreError::Forbidden { .. } => WebError::Forbidden,
         StoreError::Conflict { what } => WebError::Conflict(what),
         StoreError::Invalid { what } => WebError::BadRequest(what),
-        e @ (StoreError::Unavailable { .. } | StoreError::Locked { .. }) => WebError::Unavailable(e.to_string()),
+        e @ (StoreError::Unavailable { .. } | StoreError::Locked { .. }) => {
+            WebError::Unavailable(e.to_string())
+        }
         e => WebError::Internal(e.to_string()),
     }
 }
 
 fn view(u: ykien_store::UnitRow) -> UnitView {
     let legacy = u.is_legacy();
-    UnitView { id: u.id.0, name: u.name, kind: u.kind, parent: u.parent.map(|p| p.0), legacy }
+    UnitView {
+        id: u.id.0,
+        name: u.name,
+        kind: u.kind,
+        parent: u.parent.map(|p| p.0),
+        legacy,
+    }
 }
 
 pub async fn session_get(s: &AppState, id: &str) -> Result<Option<SessionInfo>, WebError> {
@@ -44,9 +52,17 @@ pub async fn session_get(s: &AppState, id: &str) -> Result<Option<SessionInfo>, 
     }))
 }
 
-pub async fn session_create(s: &AppState, user_id: i64, ttl: Duration) -> Result<SessionInfo, WebError> {
+pub async fn session_create(
+    s: &AppState,
+    user_id: i64,
+    ttl: Duration,
+) -> Result<SessionInfo, WebError> {
     let x = s.store.session_create(user_id, ttl).await?;
-    Ok(SessionInfo { id: x.id, user_id: x.user_id, csrf_token: x.csrf_token })
+    Ok(SessionInfo {
+        id: x.id,
+        user_id: x.user_id,
+        csrf_token: x.csrf_token,
+    })
 }
 
 pub async fn session_delete(s: &AppState, id: &str) -> Result<(), WebError> {
@@ -57,7 +73,11 @@ pub async fn actor(s: &AppState, user_id: i64) -> Result<Option<Actor>, WebError
     Ok(s.store.actor(user_id).await?)
 }
 
-pub async fn authenticate(s: &AppState, login: &str, password: &str) -> Result<Option<Actor>, WebError> {
+pub async fn authenticate(
+    s: &AppState,
+    login: &str,
+    password: &str,
+) -> Result<Option<Actor>, WebError> {
     Ok(s.store.authenticate(login, password).await?)
 }
 
@@ -72,7 +92,12 @@ pub async fn unit(s: &AppState, actor: &Actor, id: &str) -> Result<UnitView, Web
 
 pub async fn children(s: &AppState, actor: &Actor, id: &str) -> Result<Vec<UnitView>, WebError> {
     let id = UnitId::parse(id).map_err(|_| WebError::NotFound)?;
-    Ok(s.store.unit_children(actor, &id).await?.into_iter().map(view).collect())
+    Ok(s.store
+        .unit_children(actor, &id)
+        .await?
+        .into_iter()
+        .map(view)
+        .collect())
 }
 
 pub async fn ping(s: &AppState) -> Result<(), WebError> {

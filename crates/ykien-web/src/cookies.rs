@@ -46,7 +46,16 @@ pub fn set(name: &str, value: &str, a: Attrs<'_>) -> String {
 
 /// A `Set-Cookie` value that deletes the cookie.
 pub fn clear(name: &str, path: &str, secure: bool) -> String {
-    set(name, "", Attrs { path, max_age: Some(0), http_only: true, secure })
+    set(
+        name,
+        "",
+        Attrs {
+            path,
+            max_age: Some(0),
+            http_only: true,
+            secure,
+        },
+    )
 }
 
 #[cfg(test)]
@@ -57,7 +66,10 @@ mod tests {
     #[test]
     fn reads_one_cookie_among_many() {
         let mut h = HeaderMap::new();
-        h.append(COOKIE, HeaderValue::from_static("a=1; ykien_session=abc; b=2"));
+        h.append(
+            COOKIE,
+            HeaderValue::from_static("a=1; ykien_session=abc; b=2"),
+        );
         h.append(COOKIE, HeaderValue::from_static("c=3"));
         assert_eq!(get(&h, SESSION).as_deref(), Some("abc"));
         assert_eq!(get(&h, "c").as_deref(), Some("3"));
@@ -66,8 +78,20 @@ mod tests {
 
     #[test]
     fn set_cookie_has_the_security_attributes() {
-        let s = set(SESSION, "x", Attrs { path: "/", max_age: Some(60), http_only: true, secure: true });
-        assert_eq!(s, "ykien_session=x; Path=/; SameSite=Lax; Max-Age=60; HttpOnly; Secure");
+        let s = set(
+            SESSION,
+            "x",
+            Attrs {
+                path: "/",
+                max_age: Some(60),
+                http_only: true,
+                secure: true,
+            },
+        );
+        assert_eq!(
+            s,
+            "ykien_session=x; Path=/; SameSite=Lax; Max-Age=60; HttpOnly; Secure"
+        );
         assert!(clear(SESSION, "/", false).contains("Max-Age=0"));
     }
 }

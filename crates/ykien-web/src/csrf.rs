@@ -70,8 +70,12 @@ impl LoginCsrf {
 
     /// The form field must carry the cookie's nonce and a valid MAC over it.
     pub fn verify(&self, cookie: Option<&str>, field: Option<&str>) -> bool {
-        let (Some(cookie), Some(field)) = (cookie, field) else { return false };
-        let Some((nonce, mac)) = field.split_once('.') else { return false };
+        let (Some(cookie), Some(field)) = (cookie, field) else {
+            return false;
+        };
+        let Some((nonce, mac)) = field.split_once('.') else {
+            return false;
+        };
         constant_time_eq(nonce.as_bytes(), cookie.as_bytes())
             && constant_time_eq(mac.as_bytes(), self.mac(nonce).as_bytes())
     }

@@ -89,7 +89,11 @@ impl IntoResponse for WebError {
             }
             _ => None,
         };
-        let key = if matches!(self, WebError::Csrf) { "error.csrf" } else { key_for(status) };
+        let key = if matches!(self, WebError::Csrf) {
+            "error.csrf"
+        } else {
+            key_for(status)
+        };
         let mut res = status.into_response();
         res.extensions_mut().insert(ErrorInfo { key, detail });
         res
@@ -123,7 +127,11 @@ fn wants_json(req: &Request) -> bool {
     if req.uri().path().starts_with("/api/") {
         return true;
     }
-    let accept = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let accept = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     accept.contains("application/json") && !accept.contains("text/html")
 }
 
@@ -141,20 +149,36 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
     let info = match info {
         Some(i) => i,
         None => {
-            let ct = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+            let ct = res
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
             if ct.starts_with("text/html") || ct.starts_with("application/json") {
                 return res; // already dressed by its handler
             }
             // One of axum's own rejections: keep its text as detail for 4xx.
             let (parts, body) = res.into_parts();
-            let text = axum::body::to_bytes(body, 4096).await.map(|b| String::from_utf8_lossy(&b).into_owned());
+            let text = axum::body::to_bytes(body, 4096)
+                .await
+                .map(|b| String::from_utf8_lossy(&b).into_owned());
             let detail = match text {
-                Ok(t) if status.is_client_error() && !t.trim().is_empty() => Some(t.trim().to_string()),
+                Ok(t) if status.is_client_error() && !t.trim().is_empty() => {
+                    Some(t.trim().to_string())
+                }
                 _ => None,
             };
             let mut res = Response::from_parts(parts, Body::empty());
             res.headers_mut().remove(header::CONTENT_LENGTH);
-            return finish(res, &ui, json, ErrorInfo { key: key_for(status), detail });
+            return finish(
+                res,
+                &ui,
+                json,
+                ErrorInfo {
+                    key: key_for(status),
+                    detail,
+                },
+            );
         }
     };
     finish(res, &ui, json, info)
@@ -170,17 +194,27 @@ fn finish(res: Response, ui: &Ui, json: bool, info: ErrorInfo) -> Response {
     let (mut parts, _) = res.into_parts();
     parts.headers.remove(header::CONTENT_LENGTH);
     let body = if json {
-        parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        parts.headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
         let code = info.key.trim_start_matches("error.");
         Body::from(
             serde_json::json!({ "error": { "status": status.as_u16(), "code": code, "message": message } })
                 .to_string(),
         )
     } else {
-        let page = ErrorPage { c: ui.chrome(None), status: status.as_u16(), message: message.clone() };
+        let page = ErrorPage {
+            c: ui.chrome(None),
+            status: status.as_u16(),
+            message: message.clone(),
+        };
         match page.render() {
             Ok(html) => {
-                parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+                parts.headers.insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/html; charset=utf-8"),
+                );
                 Body::from(Html(html).0)
             }
             Err(e) => {

@@ -81,15 +81,28 @@ impl Catalog {
     }
 }
 
-fn flatten(prefix: &str, t: &toml::Table, out: &mut BTreeMap<String, String>) -> Result<(), String> {
+fn flatten(
+    prefix: &str,
+    t: &toml::Table,
+    out: &mut BTreeMap<String, String>,
+) -> Result<(), String> {
     for (k, v) in t {
-        let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+        let key = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
         match v {
             toml::Value::String(s) => {
                 out.insert(key, s.clone());
             }
             toml::Value::Table(sub) => flatten(&key, sub, out)?,
-            other => return Err(format!("{key}: expected a string, found {}", other.type_str())),
+            other => {
+                return Err(format!(
+                    "{key}: expected a string, found {}",
+                    other.type_str()
+                ));
+            }
         }
     }
     Ok(())
@@ -105,7 +118,10 @@ mod tests {
         let en: Vec<_> = Lang::En.catalog().keys().collect();
         let only_vi: Vec<_> = vi.iter().filter(|k| !en.contains(k)).collect();
         let only_en: Vec<_> = en.iter().filter(|k| !vi.contains(k)).collect();
-        assert!(only_vi.is_empty() && only_en.is_empty(), "only in vi: {only_vi:?}; only in en: {only_en:?}");
+        assert!(
+            only_vi.is_empty() && only_en.is_empty(),
+            "only in vi: {only_vi:?}; only in en: {only_en:?}"
+        );
         assert!(vi.len() > 20);
     }
 
@@ -137,13 +153,25 @@ mod tests {
                 for (i, _) in text.match_indices(pat) {
                     let rest = &text[i + pat.len()..];
                     let key = &rest[..rest.find('"').unwrap()];
-                    if key.contains('.') && !key.contains(' ') && key.chars().all(|c| c.is_ascii_lowercase() || c == '.' || c == '_') {
+                    if key.contains('.')
+                        && !key.contains(' ')
+                        && key
+                            .chars()
+                            .all(|c| c.is_ascii_lowercase() || c == '.' || c == '_')
+                    {
                         used += 1;
-                        assert!(cat.strings.contains_key(key), "{}: unknown catalogue key {key}", f.display());
+                        assert!(
+                            cat.strings.contains_key(key),
+                            "{}: unknown catalogue key {key}",
+                            f.display()
+                        );
                     }
                 }
             }
         }
-        assert!(used > 10, "expected to find catalogue keys in templates, found {used}");
+        assert!(
+            used > 10,
+            "expected to find catalogue keys in templates, found {used}"
+        );
     }
 }

@@ -28,22 +28,37 @@ impl Metrics {
             .unwrap_or_else(|p| p.into_inner())
             .entry((method.to_string(), route.to_string(), status))
             .or_default() += 1;
-        *self.duration_us.lock().unwrap_or_else(|p| p.into_inner()).entry(route.to_string()).or_default() +=
-            micros;
+        *self
+            .duration_us
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(route.to_string())
+            .or_default() += micros;
     }
 
     pub fn render(&self, backend: &str) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "# HELP ykien_build_info Build information.\n# TYPE ykien_build_info gauge");
+        let _ = writeln!(
+            out,
+            "# HELP ykien_build_info Build information.\n# TYPE ykien_build_info gauge"
+        );
         let _ = writeln!(
             out,
             "ykien_build_info{{version=\"{}\",backend=\"{}\"}} 1",
             env!("CARGO_PKG_VERSION"),
             esc(backend)
         );
-        let _ = writeln!(out, "# HELP ykien_http_requests_total HTTP requests by route template and status.");
+        let _ = writeln!(
+            out,
+            "# HELP ykien_http_requests_total HTTP requests by route template and status."
+        );
         let _ = writeln!(out, "# TYPE ykien_http_requests_total counter");
-        for ((m, r, s), n) in self.requests.lock().unwrap_or_else(|p| p.into_inner()).iter() {
+        for ((m, r, s), n) in self
+            .requests
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+        {
             let _ = writeln!(
                 out,
                 "ykien_http_requests_total{{method=\"{}\",route=\"{}\",status=\"{s}\"}} {n}",
@@ -51,9 +66,20 @@ impl Metrics {
                 esc(r)
             );
         }
-        let _ = writeln!(out, "# HELP ykien_http_request_duration_seconds_sum Total time spent per route.");
-        let _ = writeln!(out, "# TYPE ykien_http_request_duration_seconds_sum counter");
-        for (r, us) in self.duration_us.lock().unwrap_or_else(|p| p.into_inner()).iter() {
+        let _ = writeln!(
+            out,
+            "# HELP ykien_http_request_duration_seconds_sum Total time spent per route."
+        );
+        let _ = writeln!(
+            out,
+            "# TYPE ykien_http_request_duration_seconds_sum counter"
+        );
+        for (r, us) in self
+            .duration_us
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+        {
             let _ = writeln!(
                 out,
                 "ykien_http_request_duration_seconds_sum{{route=\"{}\"}} {}",
@@ -64,9 +90,15 @@ impl Metrics {
         let counters = [
             ("ykien_logins_total{result=\"ok\"}", &self.logins_ok),
             ("ykien_logins_total{result=\"failed\"}", &self.logins_failed),
-            ("ykien_logins_total{result=\"rate_limited\"}", &self.logins_limited),
+            (
+                "ykien_logins_total{result=\"rate_limited\"}",
+                &self.logins_limited,
+            ),
         ];
-        let _ = writeln!(out, "# HELP ykien_logins_total Login attempts by result.\n# TYPE ykien_logins_total counter");
+        let _ = writeln!(
+            out,
+            "# HELP ykien_logins_total Login attempts by result.\n# TYPE ykien_logins_total counter"
+        );
         for (name, c) in counters {
             let _ = writeln!(out, "{name} {}", c.load(Ordering::Relaxed));
         }
@@ -85,7 +117,9 @@ impl Metrics {
 }
 
 fn esc(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+    s.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 #[cfg(test)]
@@ -99,9 +133,13 @@ mod tests {
         m.observe("GET", "/units/{id}", 200, 500);
         m.logins_failed.fetch_add(3, Ordering::Relaxed);
         let text = m.render("sqlite");
-        assert!(text.contains("ykien_http_requests_total{method=\"GET\",route=\"/units/{id}\",status=\"200\"} 2"));
+        assert!(text.contains(
+            "ykien_http_requests_total{method=\"GET\",route=\"/units/{id}\",status=\"200\"} 2"
+        ));
         assert!(text.contains("ykien_logins_total{result=\"failed\"} 3"));
-        assert!(text.contains("ykien_http_request_duration_seconds_sum{route=\"/units/{id}\"} 0.002"));
+        assert!(
+            text.contains("ykien_http_request_duration_seconds_sum{route=\"/units/{id}\"} 0.002")
+        );
         for line in text.lines().filter(|l| !l.starts_with('#')) {
             let value = line.rsplit(' ').next().unwrap();
             assert!(value.parse::<f64>().is_ok(), "bad sample line {line}");

@@ -17,7 +17,11 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { per_ip: 20, per_account: 5, window: Duration::from_secs(15 * 60) }
+        Limits {
+            per_ip: 20,
+            per_account: 5,
+            window: Duration::from_secs(15 * 60),
+        }
     }
 }
 
@@ -29,11 +33,17 @@ pub struct LoginLimiter {
 
 impl LoginLimiter {
     pub fn new(limits: Limits) -> LoginLimiter {
-        LoginLimiter { limits, state: Mutex::new(HashMap::new()) }
+        LoginLimiter {
+            limits,
+            state: Mutex::new(HashMap::new()),
+        }
     }
 
     fn keys(ip: &str, login: &str) -> (String, String) {
-        (format!("ip:{ip}"), format!("acct:{}", login.trim().to_lowercase()))
+        (
+            format!("ip:{ip}"),
+            format!("acct:{}", login.trim().to_lowercase()),
+        )
     }
 
     fn count(&self, map: &HashMap<String, (Instant, u32)>, key: &str, now: Instant) -> u32 {
@@ -74,7 +84,10 @@ impl LoginLimiter {
     /// must not reset a spray from the same address).
     pub fn record_success(&self, login: &str) {
         let (_, ka) = Self::keys("", login);
-        self.state.lock().unwrap_or_else(|p| p.into_inner()).remove(&ka);
+        self.state
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&ka);
     }
 }
 
@@ -84,21 +97,35 @@ mod tests {
 
     #[test]
     fn blocks_per_account_then_per_ip() {
-        let l = LoginLimiter::new(Limits { per_ip: 4, per_account: 2, window: Duration::from_secs(60) });
+        let l = LoginLimiter::new(Limits {
+            per_ip: 4,
+            per_account: 2,
+            window: Duration::from_secs(60),
+        });
         assert!(l.allowed("1.1.1.1", "a@x"));
         l.record_failure("1.1.1.1", "a@x");
         l.record_failure("1.1.1.1", "A@X ");
-        assert!(!l.allowed("2.2.2.2", "a@x"), "per-account limit holds across IPs");
+        assert!(
+            !l.allowed("2.2.2.2", "a@x"),
+            "per-account limit holds across IPs"
+        );
         assert!(l.allowed("1.1.1.1", "b@x"));
         l.record_failure("1.1.1.1", "b@x");
         l.record_failure("1.1.1.1", "c@x");
-        assert!(!l.allowed("1.1.1.1", "d@x"), "per-IP limit holds across accounts");
+        assert!(
+            !l.allowed("1.1.1.1", "d@x"),
+            "per-IP limit holds across accounts"
+        );
         assert!(l.allowed("3.3.3.3", "d@x"));
     }
 
     #[test]
     fn window_expires() {
-        let l = LoginLimiter::new(Limits { per_ip: 1, per_account: 1, window: Duration::from_millis(30) });
+        let l = LoginLimiter::new(Limits {
+            per_ip: 1,
+            per_account: 1,
+            window: Duration::from_millis(30),
+        });
         l.record_failure("ip", "x");
         assert!(!l.allowed("ip", "x"));
         std::thread::sleep(Duration::from_millis(40));

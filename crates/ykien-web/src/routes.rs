@@ -45,12 +45,28 @@ pub struct RouteSpec {
 
 impl std::fmt::Debug for RouteSpec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {} ({:?}, {:?})", self.method, self.path, self.access, self.kind)
+        write!(
+            f,
+            "{} {} ({:?}, {:?})",
+            self.method, self.path, self.access, self.kind
+        )
     }
 }
 
-const fn r(method: &'static str, path: &'static str, access: Access, kind: Kind, make: fn() -> MethodRouter<AppState>) -> RouteSpec {
-    RouteSpec { method, path, access, kind, make }
+const fn r(
+    method: &'static str,
+    path: &'static str,
+    access: Access,
+    kind: Kind,
+    make: fn() -> MethodRouter<AppState>,
+) -> RouteSpec {
+    RouteSpec {
+        method,
+        path,
+        access,
+        kind,
+        make,
+    }
 }
 
 /// Every route ykien serves.
@@ -62,13 +78,19 @@ pub fn table() -> Vec<RouteSpec> {
         r("GET", "/metrics", Public, Ops, || get(system::metrics)),
         r("GET", "/static/{*path}", Public, Ops, || get(assets::serve)),
         r("GET", "/login", Public, Page, || get(pages::login::show)),
-        r("POST", "/login", Public, Form, || post(pages::login::submit)),
-        r("POST", "/logout", Actor, Form, || post(pages::login::logout)),
+        r("POST", "/login", Public, Form, || {
+            post(pages::login::submit)
+        }),
+        r("POST", "/logout", Actor, Form, || {
+            post(pages::login::logout)
+        }),
         r("GET", "/", Actor, Page, || get(pages::units::home)),
         r("GET", "/units/{id}", Unit, Page, || get(pages::units::unit)),
         r("GET", "/api/v1/me", Actor, Api, || get(api::me)),
         r("GET", "/api/v1/units/{id}", Unit, Api, || get(api::unit)),
-        r("GET", "/api/v1/units/{id}/children", Unit, Api, || get(api::children)),
+        r("GET", "/api/v1/units/{id}/children", Unit, Api, || {
+            get(api::children)
+        }),
     ]
 }
 
@@ -91,10 +113,17 @@ mod tests {
         for (i, a) in t.iter().enumerate() {
             assert!(a.path.starts_with('/'), "{a:?}");
             assert!(matches!(a.method, "GET" | "POST"), "{a:?}");
-            assert_eq!(a.access == Access::Unit, a.path.contains("{id}"), "unit routes and only they take {{id}}: {a:?}");
+            assert_eq!(
+                a.access == Access::Unit,
+                a.path.contains("{id}"),
+                "unit routes and only they take {{id}}: {a:?}"
+            );
             assert!(a.kind != Kind::Form || a.method == "POST", "{a:?}");
             for b in &t[i + 1..] {
-                assert!(!(a.method == b.method && a.path == b.path), "duplicate route {a:?}");
+                assert!(
+                    !(a.method == b.method && a.path == b.path),
+                    "duplicate route {a:?}"
+                );
             }
         }
     }
@@ -111,7 +140,11 @@ mod tests {
                 } else if p.file_name().is_some_and(|n| n != "routes.rs") {
                     let text = std::fs::read_to_string(&p).unwrap();
                     for needle in [".route(", ".nest(", ".merge(", ".route_service("] {
-                        assert!(!text.contains(needle), "{} calls {needle}: add routes to routes::table() instead", p.display());
+                        assert!(
+                            !text.contains(needle),
+                            "{} calls {needle}: add routes to routes::table() instead",
+                            p.display()
+                        );
                     }
                 }
             }

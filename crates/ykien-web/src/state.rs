@@ -30,7 +30,9 @@ impl std::str::FromStr for CookieSecure {
             "auto" => Ok(CookieSecure::Auto),
             "always" | "true" | "yes" => Ok(CookieSecure::Always),
             "never" | "false" | "no" => Ok(CookieSecure::Never),
-            other => Err(format!("invalid cookie-secure value {other:?} (expected auto, always or never)")),
+            other => Err(format!(
+                "invalid cookie-secure value {other:?} (expected auto, always or never)"
+            )),
         }
     }
 }
@@ -98,7 +100,13 @@ impl AppState {
             CookieSecure::Auto => headers
                 .get("x-forwarded-proto")
                 .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.split(',').next().unwrap_or("").trim().eq_ignore_ascii_case("https")),
+                .is_some_and(|v| {
+                    v.split(',')
+                        .next()
+                        .unwrap_or("")
+                        .trim()
+                        .eq_ignore_ascii_case("https")
+                }),
         }
     }
 
@@ -114,6 +122,7 @@ impl AppState {
         {
             return ip.to_string();
         }
-        peer.map(|p| p.ip().to_string()).unwrap_or_else(|| "unknown".into())
+        peer.map(|p| p.ip().to_string())
+            .unwrap_or_else(|| "unknown".into())
     }
 }

@@ -2,25 +2,42 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::header;
-use axum::response::IntoResponse;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 
 use crate::backend;
-use crate::error::WebError;
 use crate::state::AppState;
 use crate::wire::Health;
 
-pub async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, WebError> {
-    backend::ping(&state).await.map_err(|e| match e {
-        WebError::Unavailable(d) | WebError::Internal(d) => WebError::Unavailable(d),
-        other => other,
-    })?;
-    Ok(Json(Health { status: "ok", database: backend::backend_name(&state) }))
+/// Always JSON, for load balancers and probes: 200 when a query went through, 503 when not.
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    let database = backend::backend_name(&state);
+    match backend::ping(&state).await {
+        Ok(()) => Json(Health {
+            status: "ok",
+            database,
+        })
+        .into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "health check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(Health {
+                    status: "unavailable",
+                    database,
+                }),
+            )
+                .into_response()
+        }
+    }
 }
 
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         state.metrics.render(backend::backend_name(&state)),
     )
 }

@@ -31,7 +31,10 @@ impl Ui {
         let lang = query_lang(parts.uri.query())
             .or_else(|| cookies::get(&parts.headers, LANG_COOKIE).and_then(|v| Lang::parse(&v)))
             .unwrap_or_default();
-        Ui { lang, path: parts.uri.path().to_string() }
+        Ui {
+            lang,
+            path: parts.uri.path().to_string(),
+        }
     }
 
     pub fn t(&self) -> &'static Catalog {
@@ -81,7 +84,12 @@ pub async fn remember_lang(req: Request, next: Next) -> Response {
         let c = cookies::set(
             LANG_COOKIE,
             lang.code(),
-            cookies::Attrs { path: "/", max_age: Some(365 * 24 * 3600), http_only: false, secure: false },
+            cookies::Attrs {
+                path: "/",
+                max_age: Some(365 * 24 * 3600),
+                http_only: false,
+                secure: false,
+            },
         );
         if let Ok(v) = HeaderValue::from_str(&c) {
             res.headers_mut().append(header::SET_COOKIE, v);
@@ -105,8 +113,14 @@ mod tests {
         };
         assert_eq!(Ui::from_parts(&parts("/", None)).lang, Lang::Vi);
         assert_eq!(Ui::from_parts(&parts("/?lang=en", None)).lang, Lang::En);
-        assert_eq!(Ui::from_parts(&parts("/", Some("ykien_lang=en"))).lang, Lang::En);
-        assert_eq!(Ui::from_parts(&parts("/?lang=vi", Some("ykien_lang=en"))).lang, Lang::Vi);
+        assert_eq!(
+            Ui::from_parts(&parts("/", Some("ykien_lang=en"))).lang,
+            Lang::En
+        );
+        assert_eq!(
+            Ui::from_parts(&parts("/?lang=vi", Some("ykien_lang=en"))).lang,
+            Lang::Vi
+        );
         assert_eq!(Ui::from_parts(&parts("/?lang=fr", None)).lang, Lang::Vi);
         let ui = Ui::from_parts(&parts("/units/01", None));
         assert_eq!(ui.chrome(None).switch_href, "/units/01?lang=en");

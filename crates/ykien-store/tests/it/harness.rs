@@ -66,6 +66,7 @@ impl TestDb {
         };
         let admin = match PgPoolOptions::new()
             .max_connections(1)
+            .acquire_timeout(std::time::Duration::from_secs(5))
             .connect_with(PgConnectOptions::from_str(&url).expect("YKIEN_TEST_PG_URL parses"))
             .await
         {

@@ -49,6 +49,9 @@ on_both_backends!(
     schema_newer_than_binary_is_refused,
     reopening_applies_nothing_twice,
     backup_while_serving,
+    locked_database_is_a_clear_error_and_writes_nothing,
+    scope_matches_the_tree_for_sampled_pairs,
+    concurrent_writers_all_succeed,
 );
 
 /// Failures that do not need a working database: both backends' error paths.
@@ -72,6 +75,33 @@ mod open_errors {
         assert!(!msg.contains("s3cr3t-pw") && !format!("{e:?}").contains("s3cr3t-pw"));
         assert!(!cfg.describe().contains("s3cr3t-pw"));
         assert!(!msg.contains('\n'));
+        assert!(
+            msg.to_lowercase().contains("refused"),
+            "the reason is kept: {msg}"
+        );
+    }
+
+    #[tokio::test]
+    async fn missing_postgres_database_names_it_but_not_the_password() {
+        let Ok(url) = std::env::var("YKIEN_TEST_PG_URL") else {
+            return;
+        };
+        let Ok(opts) = url.parse::<sqlx::postgres::PgConnectOptions>() else {
+            return;
+        };
+        let bad = format!(
+            "postgres://{}:pw-do-not-show@{}:{}/ykien_no_such_db",
+            opts.get_username(),
+            opts.get_host(),
+            opts.get_port()
+        );
+        let e = Store::open(&DbConfig::Postgres { url: bad })
+            .await
+            .expect_err("no such database");
+        let msg = e.to_string();
+        assert!(matches!(e, StoreError::Unavailable { .. }), "{e:?}");
+        assert!(msg.contains("ykien_no_such_db"), "{msg}");
+        assert!(!msg.contains("pw-do-not-show") && !format!("{e:?}").contains("pw-do-not-show"));
     }
 
     #[tokio::test]

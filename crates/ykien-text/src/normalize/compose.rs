@@ -6,9 +6,12 @@ use super::vowel::{consonant, vowel};
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
+/// Characters that are NFC whatever surrounds them and that no later mark can compose
+/// with in Vietnamese text… almost: a combining mark after them is caught by the
+/// library check, which runs as soon as one character is not in these ranges.
 #[inline]
-fn is_vietnamese_letter(c: char) -> bool {
-    vowel(c).is_some() || consonant(c).is_some()
+fn trivially_nfc(c: char) -> bool {
+    matches!(c as u32, 0..=0x2FF | 0x1EA0..=0x1EF9 | 0x2010..=0x2027 | 0x2030..=0x205E | 0x1F300..=0x1FAFF)
 }
 
 /// Chunks are runs of non-separators (separators: ASCII punctuation and spaces). A
@@ -18,7 +21,8 @@ pub(crate) fn compose(input: &str, tone: Option<ToneStyle>) -> (String, OffsetMa
     if input.is_ascii() {
         return (input.to_owned(), OffsetMap::identity(input.len()));
     }
-    let need_nfc = is_nfc_quick(input.chars()) != IsNormalized::Yes;
+    let need_nfc =
+        !input.chars().all(trivially_nfc) && is_nfc_quick(input.chars()) != IsNormalized::Yes;
     let mut b = MapBuilder::new(input);
     let mut scratch = String::new();
     let mut chunk_start: Option<usize> = None;
@@ -113,16 +117,38 @@ fn fix_chunk(
                 false
             }
         };
+    // Only runs with two vowels or more and a tone can have a misplaced tone, and not
+    // when the tone already sits on the last vowel with a shape mark ("người",
+    // "được"): that vowel always wins.
+    let (mut vowels, mut toned, mut settled) = (0u8, false, false);
     for (k, c) in nfc.char_indices() {
-        if is_vietnamese_letter(c) {
+        let letter = match vowel(c) {
+            Some(v) => {
+                vowels = vowels.saturating_add(1);
+                toned |= v.tone != 0;
+                if v.base.has_shape_mark() {
+                    settled = v.tone != 0;
+                }
+                true
+            }
+            None => consonant(c).is_some(),
+        };
+        if letter {
             if run.is_none() {
                 run = Some(k);
             }
         } else if let Some(rs) = run.take() {
-            changed |= handle_run(rs, k, Some(c), scratch, &mut copied);
+            if vowels >= 2 && toned && !settled {
+                changed |= handle_run(rs, k, Some(c), scratch, &mut copied);
+            }
+            (vowels, toned, settled) = (0, false, false);
         }
     }
-    if let Some(rs) = run {
+    if let Some(rs) = run
+        && vowels >= 2
+        && toned
+        && !settled
+    {
         changed |= handle_run(rs, nfc.len(), None, scratch, &mut copied);
     }
     if changed {

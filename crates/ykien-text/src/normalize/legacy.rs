@@ -274,14 +274,22 @@ struct Votes {
 /// Each word with Latin-1 letters votes: for an encoding if decoding turns a non-word
 /// into a Vietnamese syllable, against it if decoding fails or gives nonsense. Letters
 /// beyond Latin-1 (real Unicode Vietnamese such as "ệ") vote against both. Returns
-/// `None` when no word speaks for either encoding.
+/// `None` when no word speaks for either encoding. Only the first few hundred words
+/// with non-ASCII letters are read.
 pub fn detect_legacy_encoding(text: &str) -> Option<(Encoding, f32)> {
     let mut tcvn = Votes::default();
     let mut vni = Votes::default();
     let mut unicode = 0u32;
+    let mut seen = 0u32;
     for word in text.split(is_word_sep) {
         if word.is_ascii() {
             continue;
+        }
+        // a sample decides: Unicode text is recognised within its first words, and a
+        // legacy document is legacy throughout
+        seen += 1;
+        if seen > 512 || (seen > 64 && tcvn.good == 0 && vni.good == 0) {
+            break;
         }
         if word.chars().any(|c| c as u32 > 0xFF && !is_cp1252_extra(c)) {
             unicode += 1;

@@ -27,20 +27,107 @@ pub(crate) struct Syllable {
     pub toned: Option<usize>,
 }
 
-const ONSETS: [&str; 27] = [
-    "b", "c", "ch", "d", "đ", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh", "nh",
-    "p", "ph", "r", "s", "t", "th", "tr", "v", "x", "qu",
-];
-const CODAS: [&str; 8] = ["c", "ch", "m", "n", "ng", "nh", "p", "t"];
+/// Onsets ("qu" and "gi" are handled apart, as they share a letter with the nucleus).
+fn is_onset(o: &[char]) -> bool {
+    matches!(
+        o,
+        ['b']
+            | ['c']
+            | ['c', 'h']
+            | ['d']
+            | ['đ']
+            | ['g']
+            | ['g', 'h']
+            | ['g', 'i']
+            | ['h']
+            | ['k']
+            | ['k', 'h']
+            | ['l']
+            | ['m']
+            | ['n']
+            | ['n', 'g']
+            | ['n', 'g', 'h']
+            | ['n', 'h']
+            | ['p']
+            | ['p', 'h']
+            | ['r']
+            | ['s']
+            | ['t']
+            | ['t', 'h']
+            | ['t', 'r']
+            | ['v']
+            | ['x']
+            | ['q', 'u']
+    )
+}
+
+fn is_coda(c: &[char]) -> bool {
+    matches!(
+        c,
+        ['c'] | ['c', 'h'] | ['m'] | ['n'] | ['n', 'g'] | ['n', 'h'] | ['p'] | ['t']
+    )
+}
 
 /// Vowel clusters, written with the base letters of [`base_char`].
-const CLUSTERS: [&str; 51] = [
-    "a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y", "ai", "ao", "au", "ay", "âu", "ây",
-    "eo", "êu", "ia", "iê", "iu", "oa", "oă", "oe", "oi", "ôi", "ơi", "oo", "ua", "uâ", "uê", "ui",
-    "uô", "uơ", "uy", "ưa", "ưi", "ưu", "ươ", "yê", "iêu", "oai", "oay", "oeo", "uây", "uôi",
-    "uya", "uyê", "uyu",
-];
-const CLUSTERS3: [&str; 3] = ["ươi", "ươu", "yêu"];
+fn is_cluster(v: &[char]) -> bool {
+    matches!(
+        v,
+        ['a']
+            | ['ă']
+            | ['â']
+            | ['e']
+            | ['ê']
+            | ['i']
+            | ['o']
+            | ['ô']
+            | ['ơ']
+            | ['u']
+            | ['ư']
+            | ['y']
+            | ['a', 'i']
+            | ['a', 'o']
+            | ['a', 'u']
+            | ['a', 'y']
+            | ['â', 'u']
+            | ['â', 'y']
+            | ['e', 'o']
+            | ['ê', 'u']
+            | ['i', 'a']
+            | ['i', 'ê']
+            | ['i', 'u']
+            | ['o', 'a']
+            | ['o', 'ă']
+            | ['o', 'e']
+            | ['o', 'i']
+            | ['ô', 'i']
+            | ['ơ', 'i']
+            | ['o', 'o']
+            | ['u', 'a']
+            | ['u', 'â']
+            | ['u', 'ê']
+            | ['u', 'i']
+            | ['u', 'ô']
+            | ['u', 'ơ']
+            | ['u', 'y']
+            | ['ư', 'a']
+            | ['ư', 'i']
+            | ['ư', 'u']
+            | ['ư', 'ơ']
+            | ['y', 'ê']
+            | ['i', 'ê', 'u']
+            | ['o', 'a', 'i']
+            | ['o', 'a', 'y']
+            | ['o', 'e', 'o']
+            | ['u', 'â', 'y']
+            | ['u', 'ô', 'i']
+            | ['u', 'y', 'a']
+            | ['u', 'y', 'ê']
+            | ['u', 'y', 'u']
+            | ['ư', 'ơ', 'i']
+            | ['ư', 'ơ', 'u']
+            | ['y', 'ê', 'u']
+    )
+}
 
 fn base_char(b: Base) -> char {
     match b {
@@ -57,10 +144,6 @@ fn base_char(b: Base) -> char {
         Base::UHorn => 'ư',
         Base::Y => 'y',
     }
-}
-
-fn matches_list(chars: &[char], list: &[&str]) -> bool {
-    list.iter().any(|s| s.chars().eq(chars.iter().copied()))
 }
 
 /// Splits `word` into letters; `None` if it has a non-letter or is too long.
@@ -122,7 +205,7 @@ pub(crate) fn parse(word: &str) -> Option<Syllable> {
         {
             nucleus = i + 1;
         }
-    } else if onset_len > 0 && !matches_list(&onset[..onset_len], &ONSETS) {
+    } else if onset_len > 0 && !is_onset(&onset[..onset_len]) {
         return None;
     }
     // nucleus
@@ -145,7 +228,7 @@ pub(crate) fn parse(word: &str) -> Option<Syllable> {
         return None;
     }
     let cl = &cluster[..nucleus_len];
-    if !matches_list(cl, &CLUSTERS) && !matches_list(cl, &CLUSTERS3) {
+    if !is_cluster(cl) {
         return None;
     }
     // coda
@@ -160,7 +243,7 @@ pub(crate) fn parse(word: &str) -> Option<Syllable> {
             Letter::V(_) => return None,
         }
     }
-    if coda_len > 0 && !matches_list(&coda[..coda_len], &CODAS) {
+    if coda_len > 0 && !is_coda(&coda[..coda_len]) {
         return None;
     }
     // tone: at most one, anywhere among the vowels (including a misplaced one on the

@@ -37,6 +37,8 @@ pub(crate) struct Index {
     pub automaton: AhoCorasick,
     pub entries: Vec<Vec<Entry>>,
     pub places: Vec<Place>,
+    /// [`super::tones::tone_key`] of each unit's plain short name.
+    pub spelling: Vec<String>,
 }
 
 /// Informal names the source tables lack.
@@ -118,10 +120,16 @@ fn build(all: &'static Units) -> Index {
         .build(&patterns)
         .expect("unit names form a valid automaton");
     let places = all.units.iter().map(|u| place_of(all, u)).collect();
+    let spelling = all
+        .units
+        .iter()
+        .map(|u| super::tones::tone_key(plain_short(u)))
+        .collect();
     Index {
         automaton,
         entries,
         places,
+        spelling,
     }
 }
 

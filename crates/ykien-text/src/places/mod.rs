@@ -141,7 +141,7 @@ impl Gazetteer {
 
     /// Every place mention in `text`, in text order, without overlaps.
     pub fn find_places(&self, text: &str) -> Vec<PlaceMatch> {
-        score::find(self, text, false)
+        score::find(self, text)
             .into_iter()
             .filter(|m| m.confidence >= self.options.min_confidence)
             .collect()
@@ -150,7 +150,7 @@ impl Gazetteer {
     /// Every mention, weak ones included, each with its confidence (for evaluation and
     /// callers who set their own threshold).
     pub fn find_all(&self, text: &str) -> Vec<PlaceMatch> {
-        score::find(self, text, true)
+        score::find(self, text)
     }
 
     /// Ranked candidates for a place query such as "P. Thụy Phương, Q. Bắc Từ Liêm" or

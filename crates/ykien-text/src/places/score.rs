@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use ykien_units::{Generation, Level, UnitKey, units};
 
-use super::index::{Entry, Index, index, plain_short};
+use super::index::{Entry, Index, index};
 use super::prefix::{Prefix, is_prefix_word, prefix_before};
 use super::scan::{Scan, Token, scan};
 use super::tones::tone_key;
@@ -181,7 +181,7 @@ fn mention(
     entries.sort_by_key(|(e, _)| !e.primary);
     for (e, len) in &entries {
         // Short source variants ("hn", "hcm", "q9") only count in capitals or after a prefix.
-        if !query && !e.primary && *len <= 3 && !(all_upper || prefix.is_some()) {
+        if !query && !e.primary && *len <= 3 && !all_upper && prefix.is_none() {
             continue;
         }
         if cands.iter().any(|c| c.unit == e.unit) {
@@ -220,7 +220,7 @@ fn mention(
             prior += 1.5;
         }
         if let Some(w) = &written {
-            prior += if tone_key(plain_short(u)) == *w {
+            prior += if idx.spelling[e.unit] == *w {
                 1.0
             } else {
                 -0.7
@@ -243,11 +243,9 @@ fn mention(
     if !query
         && prefix.is_none()
         && !self_prefixed
-        && written.as_ref().is_some_and(|w| {
-            cands
-                .iter()
-                .all(|c| tone_key(plain_short(&all.units[c.unit])) != *w)
-        })
+        && written
+            .as_ref()
+            .is_some_and(|w| cands.iter().all(|c| idx.spelling[c.unit] != *w))
     {
         return None;
     }
@@ -536,7 +534,7 @@ fn confidence(m: &Mention) -> f32 {
     reliability * (0.5 + 0.5 * best.p)
 }
 
-pub(super) fn find(g: &Gazetteer, text: &str, _all: bool) -> Vec<PlaceMatch> {
+pub(super) fn find(g: &Gazetteer, text: &str) -> Vec<PlaceMatch> {
     let s = scan(text);
     let ms = analyse(g, &s, false);
     let all = units();

@@ -96,7 +96,7 @@ mod tests {
             for i in 0..n {
                 seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
                 em[i] = (seed >> 40) as i32 % 11 - 5;
-                join[i] = i > 0 && (seed >> 20) % 4 != 0;
+                join[i] = i > 0 && !(seed >> 20).is_multiple_of(4);
             }
             seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
             let trans = [(seed >> 50) as i32 % 5 - 2, (seed >> 44) as i32 % 5 - 2, (seed >> 38) as i32 % 5 - 2, (seed >> 32) as i32 % 5 - 2];

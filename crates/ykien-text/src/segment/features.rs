@@ -5,10 +5,10 @@
 
 use super::dictionary::{DictSet, LISTS, MAX_SPAN, PREFIX, span_fold, span_norm};
 use super::pretoken::Tok;
-use super::syllable::{Keys, keys, mix};
+use super::syllable::{Keys, keys};
 
 /// Bumped whenever templates change, so an old model file is refused instead of misread.
-pub(crate) const FEATURE_VERSION: u32 = 3;
+pub(crate) const FEATURE_VERSION: u32 = 5;
 
 /// What the features need to know about one token.
 #[derive(Clone, Copy, Debug)]
@@ -172,17 +172,23 @@ fn dict_mask(ctx: &[Ctx], i: usize, pick: impl Fn(&Ctx, usize) -> u8) -> (u32, [
     (mask, [s[0], s[1] | s[2], s[3] | s[4] | s[5], s[6], s[7]])
 }
 
+// Feature hashes combine already-mixed keys with rotations and xor only: no dependent
+// multiplications on the hot path. The slot function's multiply-shift does the final mixing.
+#[inline(always)]
+fn template(t: u64) -> u64 {
+    (t + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
 #[inline(always)]
 fn h1(t: u64, a: u64) -> u64 {
-    mix(mix(t, a), 0)
+    template(t) ^ a
 }
 #[inline(always)]
 fn h2(t: u64, a: u64, b: u64) -> u64 {
-    mix(mix(mix(t, a), b), 1)
+    template(t) ^ a ^ b.rotate_left(21)
 }
 #[inline(always)]
 fn h3(t: u64, a: u64, b: u64, c: u64) -> u64 {
-    mix(mix(mix(mix(t, a), b), c), 2)
+    template(t) ^ a ^ b.rotate_left(21) ^ c.rotate_left(42)
 }
 
 /// Calls `emit(hash, lexical)` with every feature of gap `i` (1 ≤ i < ctx.len()). Lexical

@@ -99,8 +99,11 @@ pub(crate) fn pretokenize(text: &str, out: &mut Vec<Tok>) {
                     _ => {
                         let trailing_ok = match d {
                             '%' => last.is_ascii_digit(),
+                            // Only mid-text: at the end of a line the dot ends a sentence.
                             '.' => {
-                                after.is_none_or(char::is_whitespace)
+                                let rest = text[j + 1..].trim_start_matches([' ', '\t', '\u{a0}']);
+                                after.is_some_and(char::is_whitespace)
+                                    && rest.chars().next().is_some_and(|c| c != '\n' && c != '\r')
                                     && is_abbreviation(&text[start..j])
                             }
                             _ => false,
@@ -156,6 +159,8 @@ mod tests {
         assert_eq!(toks("giá 2.000 đồng (7,5%)..."), ["giá", "2.000", "đồng", "(", "7,5%", ")", "..."]);
         assert_eq!(toks("TP.HCM và TP. Huế, GD-ĐT"), ["TP.HCM", "và", "TP.", "Huế", ",", "GD-ĐT"]);
         assert_eq!(toks("đi học."), ["đi", "học", "."]);
+        assert_eq!(toks("ngành GD."), ["ngành", "GD", "."]);
+        assert_eq!(toks("ngành GD. \nTP. HCM"), ["ngành", "GD", ".", "TP.", "HCM"]);
         assert_eq!(toks("a,b"), ["a", ",", "b"]);
     }
 

@@ -203,7 +203,7 @@ impl<'a> Tokens<'a> {
                     return (TokenKind::Mention, e);
                 }
             }
-            b'+' => {
+            b'+' | b'(' => {
                 if let Some(e) = phone::scan(text, start) {
                     return (TokenKind::Phone, e);
                 }

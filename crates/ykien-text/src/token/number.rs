@@ -194,6 +194,14 @@ fn day_month_ok(d: u32, m: u32) -> bool {
 }
 
 /// Words after which "1/8" is a date rather than a fraction.
+fn day_context(prev: &str) -> bool {
+    !prev.is_empty()
+        && matches!(
+            fold(prev).as_str(),
+            "ngay" | "hom" | "sang" | "chieu" | "toi" | "dem" | "trua" | "nay" | "mung" | "mong"
+        )
+}
+
 fn date_context(prev: &str) -> bool {
     !prev.is_empty()
         && matches!(
@@ -233,15 +241,21 @@ fn date(text: &str, start: usize, d1_end: usize, sep: u8, prev_word: &str) -> Op
         let ymd = sep != b'.' && l1 == 4 && l2 <= 2 && l3 <= 2 && day_month_ok(v3, v2);
         return ((dmy || ymd) && clean_end(text, p3e)).then_some(p3e);
     }
-    if sep != b'/' || !clean_end(text, p2e) {
+    if sep == b'.' || !clean_end(text, p2e) {
         return None;
     }
     // "8/2014": month and year
-    if l1 <= 2 && (1..=12).contains(&v1) && l2 == 4 && (1900..=2100).contains(&v2) {
+    if sep == b'/' && l1 <= 2 && (1..=12).contains(&v1) && l2 == 4 && (1900..=2100).contains(&v2) {
         return Some(p2e);
     }
-    // "1/8" after "ngày", "từ", "sáng", …
-    if l1 <= 2 && l2 <= 2 && day_month_ok(v1, v2) && date_context(prev_word) {
+    // "1/8" after "ngày", "từ", "sáng", …; "6-4" only after a time-of-day word, since
+    // "từ 2-3 ngày" is a range
+    let context = if sep == b'/' {
+        date_context(prev_word)
+    } else {
+        day_context(prev_word)
+    };
+    if l1 <= 2 && l2 <= 2 && day_month_ok(v1, v2) && context {
         return Some(p2e);
     }
     None

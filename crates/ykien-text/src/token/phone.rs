@@ -3,7 +3,8 @@
 //! Since the 2018 renumbering, mobile numbers have 10 digits (03x, 05x, 07x, 08x, 09x)
 //! and landlines 11 (02 + area code + subscriber). Old 11-digit mobiles (01xx) still
 //! appear in old documents. "+84" replaces the leading 0. Groups may be separated by
-//! one space, dot or dash: "0912 345 678", "0912.345.678", "+84 24 3825 1234".
+//! one space, dot or dash: "0912 345 678", "0912.345.678", "+84 24 3825 1234", and the
+//! area code may stand in brackets: "(024) 3825 1234".
 
 /// True for a national number (leading 0, digits only) that can be a Vietnamese phone.
 pub(crate) fn valid_national(d: &[u8]) -> bool {
@@ -49,6 +50,22 @@ pub(crate) fn scan(text: &str, start: usize) -> Option<usize> {
             i += 1;
         }
         if b.get(i) == Some(&b'0') {
+            return None;
+        }
+    } else if b.get(i) == Some(&b'(') {
+        // "(024) 3825 1234": an area code in brackets
+        let close = (i + 2..(i + 6).min(b.len())).find(|&j| b[j] == b')')?;
+        let area = &b[i + 1..close];
+        if area.len() < 3 || area[0] != b'0' || !area.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        digits[..area.len()].copy_from_slice(area);
+        n = area.len();
+        i = close + 1;
+        if b.get(i) == Some(&b' ') {
+            i += 1;
+        }
+        if !b.get(i).is_some_and(u8::is_ascii_digit) {
             return None;
         }
     } else if b.get(i) != Some(&b'0') {
@@ -105,6 +122,9 @@ mod tests {
         assert_eq!(phone("024 3825 1234"), Some("024 3825 1234"));
         assert_eq!(phone("0203 123 4567"), Some("0203 123 4567"));
         assert_eq!(phone("0912345678 12 lần"), Some("0912345678"));
+        assert_eq!(phone("(024) 3825 1234."), Some("(024) 3825 1234"));
+        assert_eq!(phone("(0203)1234567"), Some("(0203)1234567"));
+        assert_eq!(phone("(2014)"), None);
         assert_eq!(phone("0112345678"), None);
         assert_eq!(phone("01-08-2014"), None);
         assert_eq!(phone("0,5"), None);

@@ -52,6 +52,10 @@ fn numbers_dates_times() {
     assert_eq!(kinds_of(s, Percent), vec!["3,5%"]);
     assert_eq!(kinds_of("tháng 8/2014 và năm 2014.", Date), vec!["8/2014"]);
     assert_eq!(kinds_of("năm 2014.", Number), vec!["2014"]);
+    assert_eq!(
+        kinds_of("Chiều 6-4, hôm nay, 21-1, từ 2-3 ngày, tỷ số 2-1", Date),
+        vec!["6-4", "21-1"]
+    );
 }
 
 #[test]

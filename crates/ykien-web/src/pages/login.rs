@@ -27,7 +27,14 @@ struct LoginPage {
 }
 
 /// Renders the form with a fresh pre-session CSRF pair (cookie + field).
-fn form(state: &AppState, headers: &HeaderMap, ui: &Ui, status: StatusCode, login: &str, message: Option<&str>) -> Result<Response, WebError> {
+fn form(
+    state: &AppState,
+    headers: &HeaderMap,
+    ui: &Ui,
+    status: StatusCode,
+    login: &str,
+    message: Option<&str>,
+) -> Result<Response, WebError> {
     let (cookie, field) = state.login_csrf.issue();
     let page = LoginPage {
         c: ui.chrome(None),
@@ -36,14 +43,32 @@ fn form(state: &AppState, headers: &HeaderMap, ui: &Ui, status: StatusCode, logi
         message: message.map(|k| ui.t().get(k).to_string()),
     };
     let secure = state.secure_cookies(headers);
-    let set = cookies::set(csrf::LOGIN_COOKIE, &cookie, Attrs { path: "/login", max_age: Some(3600), http_only: true, secure });
+    let set = cookies::set(
+        csrf::LOGIN_COOKIE,
+        &cookie,
+        Attrs {
+            path: "/login",
+            max_age: Some(3600),
+            http_only: true,
+            secure,
+        },
+    );
     let mut res = (status, Html(page.render()?)).into_response();
-    res.headers_mut().append(header::SET_COOKIE, HeaderValue::from_str(&set).map_err(|e| WebError::Internal(e.to_string()))?);
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&set).map_err(|e| WebError::Internal(e.to_string()))?,
+    );
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(res)
 }
 
-pub async fn show(State(state): State<AppState>, MaybeSigned(signed): MaybeSigned, ui: Ui, headers: HeaderMap) -> Result<Response, WebError> {
+pub async fn show(
+    State(state): State<AppState>,
+    MaybeSigned(signed): MaybeSigned,
+    ui: Ui,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     if signed.is_some() {
         return Ok(Redirect::to("/").into_response());
     }
@@ -70,14 +95,28 @@ pub async fn submit(
     let cookie = cookies::get(&headers, csrf::LOGIN_COOKIE);
     if !state.login_csrf.verify(cookie.as_deref(), Some(&f.csrf)) {
         state.metrics.csrf_rejected.fetch_add(1, Ordering::Relaxed);
-        return form(&state, &headers, &ui, StatusCode::FORBIDDEN, &f.login, Some("login.expired"));
+        return form(
+            &state,
+            &headers,
+            &ui,
+            StatusCode::FORBIDDEN,
+            &f.login,
+            Some("login.expired"),
+        );
     }
     let ip = state.client_ip(&headers, Some(peer));
     let login = f.login.trim();
     if !state.limiter.allowed(&ip, login) {
         state.metrics.logins_limited.fetch_add(1, Ordering::Relaxed);
         tracing::warn!(%ip, "login rate-limited");
-        return form(&state, &headers, &ui, StatusCode::TOO_MANY_REQUESTS, login, Some("login.rate_limited"));
+        return form(
+            &state,
+            &headers,
+            &ui,
+            StatusCode::TOO_MANY_REQUESTS,
+            login,
+            Some("login.rate_limited"),
+        );
     }
     let actor = if login.is_empty() || f.password.is_empty() {
         None
@@ -88,7 +127,14 @@ pub async fn submit(
         state.limiter.record_failure(&ip, login);
         state.metrics.logins_failed.fetch_add(1, Ordering::Relaxed);
         tracing::info!(%ip, "login failed");
-        return form(&state, &headers, &ui, StatusCode::UNAUTHORIZED, login, Some("login.failed"));
+        return form(
+            &state,
+            &headers,
+            &ui,
+            StatusCode::UNAUTHORIZED,
+            login,
+            Some("login.failed"),
+        );
     };
     state.limiter.record_success(login);
     state.metrics.logins_ok.fetch_add(1, Ordering::Relaxed);
@@ -99,14 +145,23 @@ pub async fn submit(
     let set = cookies::set(
         cookies::SESSION,
         &session.id,
-        Attrs { path: "/", max_age: Some(ttl.as_secs() as i64), http_only: true, secure },
+        Attrs {
+            path: "/",
+            max_age: Some(ttl.as_secs() as i64),
+            http_only: true,
+            secure,
+        },
     );
     let mut res = Redirect::to("/").into_response();
     let h = res.headers_mut();
-    h.append(header::SET_COOKIE, HeaderValue::from_str(&set).map_err(|e| WebError::Internal(e.to_string()))?);
     h.append(
         header::SET_COOKIE,
-        HeaderValue::from_str(&cookies::clear(csrf::LOGIN_COOKIE, "/login", secure)).map_err(|e| WebError::Internal(e.to_string()))?,
+        HeaderValue::from_str(&set).map_err(|e| WebError::Internal(e.to_string()))?,
+    );
+    h.append(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&cookies::clear(csrf::LOGIN_COOKIE, "/login", secure))
+            .map_err(|e| WebError::Internal(e.to_string()))?,
     );
     Ok(res)
 }
@@ -123,11 +178,18 @@ impl HasCsrf for LogoutForm {
     }
 }
 
-pub async fn logout(State(state): State<AppState>, headers: HeaderMap, f: CheckedForm<LogoutForm>) -> Result<Response, WebError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    f: CheckedForm<LogoutForm>,
+) -> Result<Response, WebError> {
     backend::session_delete(&state, &f.signed.session.id).await?;
     tracing::info!(user_id = f.signed.actor.user_id, "logout");
     let mut res = Redirect::to("/login").into_response();
     let clear = cookies::clear(cookies::SESSION, "/", state.secure_cookies(&headers));
-    res.headers_mut().append(header::SET_COOKIE, HeaderValue::from_str(&clear).map_err(|e| WebError::Internal(e.to_string()))?);
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&clear).map_err(|e| WebError::Internal(e.to_string()))?,
+    );
     Ok(res)
 }

@@ -22,19 +22,44 @@ struct UnitPage {
     role_label: Option<String>,
 }
 
-async fn render(state: &AppState, signed: &Signed, ui: &Ui, id: &str, home: bool) -> Result<Html<String>, WebError> {
+async fn render(
+    state: &AppState,
+    signed: &Signed,
+    ui: &Ui,
+    id: &str,
+    home: bool,
+) -> Result<Html<String>, WebError> {
     let unit = backend::unit(state, &signed.actor, id).await?;
     let children = backend::children(state, &signed.actor, id).await?;
-    let role_label = home.then(|| ui.t().get(&format!("role.{}", signed.actor.role)).to_string());
-    let page = UnitPage { c: ui.chrome(Some(signed.bar())), unit, children, heading_is_home: home, role_label };
+    let role_label = home.then(|| {
+        ui.t()
+            .get(&format!("role.{}", signed.actor.role))
+            .to_string()
+    });
+    let page = UnitPage {
+        c: ui.chrome(Some(signed.bar())),
+        unit,
+        children,
+        heading_is_home: home,
+        role_label,
+    };
     Ok(Html(page.render()?))
 }
 
-pub async fn home(State(state): State<AppState>, signed: Signed, ui: Ui) -> Result<Html<String>, WebError> {
+pub async fn home(
+    State(state): State<AppState>,
+    signed: Signed,
+    ui: Ui,
+) -> Result<Html<String>, WebError> {
     let id = signed.actor.unit.to_string();
     render(&state, &signed, &ui, &id, true).await
 }
 
-pub async fn unit(State(state): State<AppState>, signed: Signed, ui: Ui, Path(id): Path<String>) -> Result<Html<String>, WebError> {
+pub async fn unit(
+    State(state): State<AppState>,
+    signed: Signed,
+    ui: Ui,
+    Path(id): Path<String>,
+) -> Result<Html<String>, WebError> {
     render(&state, &signed, &ui, &id, false).await
 }

@@ -31,21 +31,34 @@ fn require_pg() -> bool {
 /// Test defaults: generous login limits (the rate-limit case sets its own).
 pub fn test_config() -> WebConfig {
     WebConfig {
-        login_limits: Limits { per_ip: 1000, per_account: 1000, window: Duration::from_secs(60) },
+        login_limits: Limits {
+            per_ip: 1000,
+            per_account: 1000,
+            window: Duration::from_secs(60),
+        },
         ..WebConfig::default()
     }
 }
 
 fn unique() -> String {
     static C: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-    format!("{nanos:x}_{}_{}", std::process::id(), C.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!(
+        "{nanos:x}_{}_{}",
+        std::process::id(),
+        C.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    )
 }
 
 impl App {
     pub async fn sqlite(web: WebConfig) -> App {
         let dir = tempfile::tempdir().expect("tempdir");
-        let cfg = DbConfig::Sqlite { path: dir.path().join("ykien.db") };
+        let cfg = DbConfig::Sqlite {
+            path: dir.path().join("ykien.db"),
+        };
         App::boot(cfg, web, dir, None).await
     }
 
@@ -54,7 +67,10 @@ impl App {
         let url = match std::env::var("YKIEN_TEST_PG_URL") {
             Ok(u) if !u.is_empty() => u,
             _ => {
-                assert!(!require_pg(), "YKIEN_REQUIRE_PG=1 but YKIEN_TEST_PG_URL is not set");
+                assert!(
+                    !require_pg(),
+                    "YKIEN_REQUIRE_PG=1 but YKIEN_TEST_PG_URL is not set"
+                );
                 eprintln!("skipped: YKIEN_TEST_PG_URL is not set");
                 return None;
             }
@@ -66,45 +82,82 @@ impl App {
         {
             Ok(p) => p,
             Err(e) => {
-                assert!(!require_pg(), "YKIEN_REQUIRE_PG=1 but PostgreSQL is unreachable: {e}");
+                assert!(
+                    !require_pg(),
+                    "YKIEN_REQUIRE_PG=1 but PostgreSQL is unreachable: {e}"
+                );
                 eprintln!("skipped: PostgreSQL unreachable: {e}");
                 return None;
             }
         };
         let schema = format!("ykw_{}", unique());
-        sqlx::query(AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).execute(&admin).await.expect("create schema");
+        sqlx::query(AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+            .execute(&admin)
+            .await
+            .expect("create schema");
         let sep = if url.contains('?') { '&' } else { '?' };
-        let cfg = DbConfig::Postgres { url: format!("{url}{sep}options[search_path]={schema}") };
+        let cfg = DbConfig::Postgres {
+            url: format!("{url}{sep}options[search_path]={schema}"),
+        };
         let dir = tempfile::tempdir().expect("tempdir");
         Some(App::boot(cfg, web, dir, Some((admin, schema))).await)
     }
 
-    async fn boot(cfg: DbConfig, web: WebConfig, dir: tempfile::TempDir, pg: Option<(PgPool, String)>) -> App {
+    async fn boot(
+        cfg: DbConfig,
+        web: WebConfig,
+        dir: tempfile::TempDir,
+        pg: Option<(PgPool, String)>,
+    ) -> App {
         let store = Store::open(&cfg).await.expect("open store");
         store.load_units().await.expect("load units");
-        let mut app = App { base: String::new(), store, cfg, web, _dir: dir, pg, stop: None, task: None };
+        let mut app = App {
+            base: String::new(),
+            store,
+            cfg,
+            web,
+            _dir: dir,
+            pg,
+            stop: None,
+            task: None,
+        };
         app.start().await;
         app
     }
 
     async fn start(&mut self) {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         self.base = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = oneshot::channel::<()>();
         let state = AppState::new(self.store.clone(), self.web.clone());
-        self.task = Some(tokio::spawn(ykien_web::serve(listener, state, async move {
-            let _ = rx.await;
-        })));
+        self.task = Some(tokio::spawn(ykien_web::serve(
+            listener,
+            state,
+            async move {
+                let _ = rx.await;
+            },
+        )));
         self.stop = Some(tx);
+    }
+
+    /// Asks the server to shut down gracefully, without waiting.
+    pub fn signal_stop(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
     }
 
     /// Stops the server gracefully and waits for it.
     pub async fn stop(&mut self) {
-        if let Some(tx) = self.stop.take() {
-            let _ = tx.send(());
-        }
+        self.signal_stop();
         if let Some(t) = self.task.take() {
-            tokio::time::timeout(Duration::from_secs(10), t).await.expect("server stops").unwrap().unwrap();
+            tokio::time::timeout(Duration::from_secs(10), t)
+                .await
+                .expect("server stops")
+                .unwrap()
+                .unwrap();
         }
     }
 
@@ -132,7 +185,11 @@ impl App {
 
     /// A client without cookies.
     pub fn bare(&self) -> reqwest::Client {
-        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).timeout(Duration::from_secs(30)).build().unwrap()
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap()
     }
 
     /// Creates a user through the system; returns its id.
@@ -159,7 +216,9 @@ impl App {
         self.stop().await;
         self.store.close().await;
         if let Some((admin, schema)) = self.pg.take() {
-            let _ = sqlx::query(AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE"))).execute(&admin).await;
+            let _ = sqlx::query(AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+                .execute(&admin)
+                .await;
             admin.close().await;
         }
     }
@@ -167,18 +226,30 @@ impl App {
 
 /// The value of `name="csrf" value="…"` in a page.
 pub fn csrf_field(html: &str) -> String {
-    let start = html.find("name=\"csrf\" value=\"").expect("a csrf field") + "name=\"csrf\" value=\"".len();
+    let start =
+        html.find("name=\"csrf\" value=\"").expect("a csrf field") + "name=\"csrf\" value=\"".len();
     html[start..start + html[start..].find('"').unwrap()].to_string()
 }
 
 /// Signs in through the login form; returns the browser holding the session cookie.
 pub async fn sign_in(app: &App, login: &str, password: &str) -> reqwest::Client {
     let b = app.browser();
-    let page = b.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
+    let page = b
+        .get(app.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let csrf = csrf_field(&page);
     let res = b
         .post(app.url("/login"))
-        .form(&[("csrf", csrf.as_str()), ("login", login), ("password", password)])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("login", login),
+            ("password", password),
+        ])
         .send()
         .await
         .unwrap();

@@ -50,6 +50,7 @@ on_both_backends!(
     ops::metrics_are_prometheus_text,
     ops::oversized_and_malformed_requests_get_4xx_with_a_message,
     ops::language_switch,
+    ops::graceful_shutdown_finishes_requests_in_flight,
     auth::login_and_logout_for_every_role,
     auth::wrong_credentials_are_refused,
     auth::csrf_is_required_on_every_form,

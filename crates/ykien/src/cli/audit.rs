@@ -20,7 +20,7 @@ pub enum AuditCmd {
 
 pub async fn run(g: &GlobalOpts, cmd: AuditCmd) -> anyhow::Result<()> {
     let s = settings(g)?;
-    logging::init(&s);
+    logging::init(&s, "warn");
     let AuditCmd::Tail { limit, json } = cmd;
     let store = open_store(&s).await?;
     // The local command line is the system: it sees the whole log.
@@ -42,7 +42,7 @@ pub async fn run(g: &GlobalOpts, cmd: AuditCmd) -> anyhow::Result<()> {
         }
     }
     if !json && events.is_empty() {
-        eoutln!("the audit log is empty");
+        eprintln!("the audit log is empty");
     }
     store.close().await;
     Ok(())

@@ -17,7 +17,7 @@ pub struct BackupArgs {
 
 pub async fn run(g: &GlobalOpts, a: BackupArgs) -> anyhow::Result<()> {
     let s = settings(g)?;
-    logging::init(&s);
+    logging::init(&s, "warn");
     let store = open_store(&s).await?;
     store.backup_to(&a.to).await?;
     let size = std::fs::metadata(&a.to).map(|m| m.len()).unwrap_or(0);

@@ -23,12 +23,18 @@ pub struct GlobalOpts {
     #[arg(long, global = true, env = "YKIEN_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
     /// postgres://user:password@host/db to use PostgreSQL instead of SQLite in the data directory
-    #[arg(long, global = true, env = "YKIEN_DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "YKIEN_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
     pub database_url: Option<String>,
     /// Log line format [default: text]
     #[arg(long, global = true, env = "YKIEN_LOG_FORMAT", value_enum)]
     pub log_format: Option<LogFormat>,
-    /// Log filter, e.g. "info" or "ykien=debug,tower_http=info" [default: info]
+    /// Log filter, e.g. "info" or "ykien=debug,tower_http=info" [default: info for serve and demo, warn otherwise]
     #[arg(long, global = true, env = "YKIEN_LOG", value_name = "FILTER")]
     pub log: Option<String>,
 }
@@ -85,7 +91,8 @@ pub struct Settings {
     pub data_dir: PathBuf,
     pub database_url: Option<String>,
     pub log_format: LogFormat,
-    pub log: String,
+    /// None: the command's default (info for servers, warn for one-shot commands).
+    pub log: Option<String>,
     /// The file read, if any.
     pub config_file: Option<PathBuf>,
     file: FileConfig,
@@ -96,7 +103,8 @@ pub const DEMO_DATA_DIR: &str = "./ykien-demo";
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 
 fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read configuration file {}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read configuration file {}", path.display()))?;
     toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.message()))
 }
 
@@ -106,18 +114,33 @@ impl Settings {
         let (file, config_file) = match &g.config {
             Some(p) => (read_file(p)?, Some(p.clone())),
             None => {
-                let dir = g.data_dir.clone().unwrap_or_else(|| PathBuf::from(default_data_dir));
+                let dir = g
+                    .data_dir
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from(default_data_dir));
                 let p = dir.join("ykien.toml");
-                if p.is_file() { (read_file(&p)?, Some(p)) } else { (FileConfig::default(), None) }
+                if p.is_file() {
+                    (read_file(&p)?, Some(p))
+                } else {
+                    (FileConfig::default(), None)
+                }
             }
         };
-        let data_dir = g.data_dir.clone().or_else(|| file.data_dir.clone()).unwrap_or_else(|| PathBuf::from(default_data_dir));
-        let database_url = g.database_url.clone().or_else(|| file.database_url.clone()).filter(|u| !u.trim().is_empty());
+        let data_dir = g
+            .data_dir
+            .clone()
+            .or_else(|| file.data_dir.clone())
+            .unwrap_or_else(|| PathBuf::from(default_data_dir));
+        let database_url = g
+            .database_url
+            .clone()
+            .or_else(|| file.database_url.clone())
+            .filter(|u| !u.trim().is_empty());
         Ok(Settings {
             data_dir,
             database_url,
             log_format: g.log_format.or(file.log_format).unwrap_or_default(),
-            log: g.log.clone().or_else(|| file.log.clone()).unwrap_or_else(|| "info".into()),
+            log: g.log.clone().or_else(|| file.log.clone()),
             config_file,
             file,
         })
@@ -126,10 +149,16 @@ impl Settings {
     pub fn db(&self) -> anyhow::Result<DbConfig> {
         match &self.database_url {
             None => Ok(DbConfig::in_data_dir(&self.data_dir)),
-            Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => Ok(DbConfig::Postgres { url: u.clone() }),
+            Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => {
+                Ok(DbConfig::Postgres { url: u.clone() })
+            }
             Some(u) if u.starts_with("sqlite:") => {
-                let path = u.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
-                Ok(DbConfig::Sqlite { path: PathBuf::from(path) })
+                let path = u
+                    .trim_start_matches("sqlite://")
+                    .trim_start_matches("sqlite:");
+                Ok(DbConfig::Sqlite {
+                    path: PathBuf::from(path),
+                })
             }
             Some(u) => {
                 let scheme = u.split("://").next().unwrap_or("");
@@ -141,13 +170,22 @@ impl Settings {
     }
 
     pub fn listen(&self, s: &ServeOpts) -> String {
-        s.listen.clone().or_else(|| self.file.listen.clone()).unwrap_or_else(|| DEFAULT_LISTEN.into())
+        s.listen
+            .clone()
+            .or_else(|| self.file.listen.clone())
+            .unwrap_or_else(|| DEFAULT_LISTEN.into())
     }
 
     pub fn web(&self, s: &ServeOpts) -> anyhow::Result<WebConfig> {
         let d = WebConfig::default();
-        let cookie_secure = match s.cookie_secure.as_ref().or(self.file.cookie_secure.as_ref()) {
-            Some(v) => v.parse::<CookieSecure>().map_err(|e| crate::cli::UsageError(e))?,
+        let cookie_secure = match s
+            .cookie_secure
+            .as_ref()
+            .or(self.file.cookie_secure.as_ref())
+        {
+            Some(v) => v
+                .parse::<CookieSecure>()
+                .map_err(crate::cli::UsageError)?,
             None => d.cookie_secure,
         };
         let mut limits = d.login_limits;
@@ -162,13 +200,19 @@ impl Settings {
         }
         Ok(WebConfig {
             cookie_secure,
-            trust_proxy: s.trust_proxy.or(self.file.trust_proxy).unwrap_or(d.trust_proxy),
+            trust_proxy: s
+                .trust_proxy
+                .or(self.file.trust_proxy)
+                .unwrap_or(d.trust_proxy),
             session_ttl: s
                 .session_hours
                 .or(self.file.session_hours)
                 .map(|h| std::time::Duration::from_secs(h * 3600))
                 .unwrap_or(d.session_ttl),
-            max_body_bytes: s.max_body_bytes.or(self.file.max_body_bytes).unwrap_or(d.max_body_bytes),
+            max_body_bytes: s
+                .max_body_bytes
+                .or(self.file.max_body_bytes)
+                .unwrap_or(d.max_body_bytes),
             login_limits: limits,
         })
     }
@@ -187,42 +231,84 @@ mod tests {
     #[test]
     fn flag_beats_file_beats_default() {
         let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), "listen = \"0.0.0.0:9000\"\nlog = \"debug\"\nmax_body_bytes = 1000\n");
-        let g = GlobalOpts { data_dir: Some(dir.path().into()), ..Default::default() };
+        write(
+            dir.path(),
+            "listen = \"0.0.0.0:9000\"\nlog = \"debug\"\nmax_body_bytes = 1000\n",
+        );
+        let g = GlobalOpts {
+            data_dir: Some(dir.path().into()),
+            ..Default::default()
+        };
         let s = Settings::resolve(&g, DEFAULT_DATA_DIR).unwrap();
-        assert_eq!(s.config_file.as_deref(), Some(dir.path().join("ykien.toml").as_path()));
+        assert_eq!(
+            s.config_file.as_deref(),
+            Some(dir.path().join("ykien.toml").as_path())
+        );
         assert_eq!(s.listen(&ServeOpts::default()), "0.0.0.0:9000");
-        assert_eq!(s.log, "debug");
-        let flag = ServeOpts { listen: Some("127.0.0.1:1".into()), ..Default::default() };
+        assert_eq!(s.log.as_deref(), Some("debug"));
+        let flag = ServeOpts {
+            listen: Some("127.0.0.1:1".into()),
+            ..Default::default()
+        };
         assert_eq!(s.listen(&flag), "127.0.0.1:1");
         assert_eq!(s.web(&ServeOpts::default()).unwrap().max_body_bytes, 1000);
-        let g2 = GlobalOpts { data_dir: Some(dir.path().join("nothing-here")), ..Default::default() };
+        let g2 = GlobalOpts {
+            data_dir: Some(dir.path().join("nothing-here")),
+            ..Default::default()
+        };
         let s2 = Settings::resolve(&g2, DEFAULT_DATA_DIR).unwrap();
         assert_eq!(s2.listen(&ServeOpts::default()), DEFAULT_LISTEN);
-        assert_eq!(s2.log, "info");
+        assert_eq!(s2.log, None);
     }
 
     #[test]
     fn explicit_config_file_and_its_data_dir() {
         let dir = tempfile::tempdir().unwrap();
-        let p = write(dir.path(), "data_dir = \"/srv/ykien\"\ndatabase_url = \"postgres://u:pw@db/ykien\"\n");
-        let g = GlobalOpts { config: Some(p), ..Default::default() };
+        let p = write(
+            dir.path(),
+            "data_dir = \"/srv/ykien\"\ndatabase_url = \"postgres://u:pw@db/ykien\"\n",
+        );
+        let g = GlobalOpts {
+            config: Some(p),
+            ..Default::default()
+        };
         let s = Settings::resolve(&g, DEFAULT_DATA_DIR).unwrap();
         assert_eq!(s.data_dir, PathBuf::from("/srv/ykien"));
         assert!(matches!(s.db().unwrap(), DbConfig::Postgres { .. }));
-        let g = GlobalOpts { database_url: Some("sqlite:/tmp/x.db".into()), ..g };
+        let g = GlobalOpts {
+            database_url: Some("sqlite:/tmp/x.db".into()),
+            ..g
+        };
         let s = Settings::resolve(&g, DEFAULT_DATA_DIR).unwrap();
-        assert_eq!(s.db().unwrap(), DbConfig::Sqlite { path: "/tmp/x.db".into() });
+        assert_eq!(
+            s.db().unwrap(),
+            DbConfig::Sqlite {
+                path: "/tmp/x.db".into()
+            }
+        );
     }
 
     #[test]
     fn unknown_keys_and_bad_values_are_errors() {
         let dir = tempfile::tempdir().unwrap();
         let p = write(dir.path(), "lisen = \"x\"\n");
-        let g = GlobalOpts { config: Some(p), ..Default::default() };
-        let e = Settings::resolve(&g, DEFAULT_DATA_DIR).unwrap_err().to_string();
+        let g = GlobalOpts {
+            config: Some(p),
+            ..Default::default()
+        };
+        let e = Settings::resolve(&g, DEFAULT_DATA_DIR)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("lisen"), "{e}");
-        let g = GlobalOpts { database_url: Some("mysql://x".into()), ..Default::default() };
-        assert!(Settings::resolve(&g, DEFAULT_DATA_DIR).unwrap().db().is_err());
+        let g = GlobalOpts {
+            database_url: Some("mysql://x".into()),
+            ..Default::default()
+        };
+        assert!(
+            Settings::resolve(&g, DEFAULT_DATA_DIR)
+                .unwrap()
+                .db()
+                .is_err()
+        );
     }
 }

@@ -35,9 +35,24 @@ struct DemoAccount {
 }
 
 const ACCOUNTS: &[DemoAccount] = &[
-    DemoAccount { role: Role::Admin, unit: "01", email: "quantri@hanoi.demo.ykien.vn", name: "Quản trị Thành phố" },
-    DemoAccount { role: Role::Leader, unit: "01", email: "lanhdao@hanoi.demo.ykien.vn", name: "Lãnh đạo Thành phố" },
-    DemoAccount { role: Role::Officer, unit: "00004", email: "canbo@badinh.demo.ykien.vn", name: "Cán bộ phường Ba Đình" },
+    DemoAccount {
+        role: Role::Admin,
+        unit: "01",
+        email: "quantri@hanoi.demo.ykien.vn",
+        name: "Quản trị Thành phố",
+    },
+    DemoAccount {
+        role: Role::Leader,
+        unit: "01",
+        email: "lanhdao@hanoi.demo.ykien.vn",
+        name: "Lãnh đạo Thành phố",
+    },
+    DemoAccount {
+        role: Role::Officer,
+        unit: "00004",
+        email: "canbo@badinh.demo.ykien.vn",
+        name: "Cán bộ phường Ba Đình",
+    },
     DemoAccount {
         role: Role::Collaborator,
         unit: "00004",
@@ -67,7 +82,10 @@ const ACCOUNTS_FILE: &str = "demo-accounts.txt";
 fn read_passwords(path: &Path) -> anyhow::Result<HashMap<String, String>> {
     let mut out = HashMap::new();
     if let Ok(text) = std::fs::read_to_string(path) {
-        for line in text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+        for line in text
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        {
             let cols: Vec<&str> = line.split('\t').collect();
             if cols.len() >= 4 && cols[0] != "role" {
                 out.insert(cols[2].to_string(), cols[3].to_string());
@@ -82,7 +100,10 @@ fn write_passwords(path: &Path, rows: &[(&DemoAccount, String)]) -> anyhow::Resu
         "# ykien demo accounts (generated on the first `ykien demo`; keep this file private)\nrole\tunit\tlogin\tpassword\tname\n",
     );
     for (a, pw) in rows {
-        text.push_str(&format!("{}\t{}\t{}\t{}\t{}\n", a.role, a.unit, a.email, pw, a.name));
+        text.push_str(&format!(
+            "{}\t{}\t{}\t{}\t{}\n",
+            a.role, a.unit, a.email, pw, a.name
+        ));
     }
     let tmp = path.with_extension("txt.tmp");
     {
@@ -94,7 +115,9 @@ fn write_passwords(path: &Path, rows: &[(&DemoAccount, String)]) -> anyhow::Resu
             use std::os::unix::fs::OpenOptionsExt;
             opts.mode(0o600);
         }
-        let mut f = opts.open(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+        let mut f = opts
+            .open(&tmp)
+            .with_context(|| format!("cannot write {}", tmp.display()))?;
         f.write_all(text.as_bytes())?;
         f.sync_all()?;
     }
@@ -109,21 +132,32 @@ fn write_passwords(path: &Path, rows: &[(&DemoAccount, String)]) -> anyhow::Resu
 
 pub async fn run(g: &GlobalOpts, a: DemoArgs) -> anyhow::Result<()> {
     let s = Settings::resolve(g, DEMO_DATA_DIR)?;
-    logging::init(&s);
-    std::fs::create_dir_all(&s.data_dir).with_context(|| format!("cannot create {}", s.data_dir.display()))?;
+    logging::init(&s, "info");
+    std::fs::create_dir_all(&s.data_dir)
+        .with_context(|| format!("cannot create {}", s.data_dir.display()))?;
     let web = s.web(&a.opts)?;
     let listen = s.listen(&a.opts);
     let store = open_store(&s).await?;
     outln!("ykien demo in {}", s.data_dir.display());
 
-    let report = store.load_units().await.context("cannot load the administrative units")?;
-    outln!("units: {} ({} added or changed)", report.units, report.units_changed);
+    let report = store
+        .load_units()
+        .await
+        .context("cannot load the administrative units")?;
+    outln!(
+        "units: {} ({} added or changed)",
+        report.units,
+        report.units_changed
+    );
 
     let accounts = ensure_accounts(&store, &s.data_dir.join(ACCOUNTS_FILE)).await?;
     let areas = ensure_areas(&store).await?;
     outln!("residential areas: {} ({} added)", AREAS.len(), areas);
 
-    outln!("\ndemo accounts (also in {}):", s.data_dir.join(ACCOUNTS_FILE).display());
+    outln!(
+        "\ndemo accounts (also in {}):",
+        s.data_dir.join(ACCOUNTS_FILE).display()
+    );
     for (acc, pw, created) in &accounts {
         outln!(
             "  {:<13} {:<6} {:<32} {}{}",
@@ -143,10 +177,17 @@ pub async fn run(g: &GlobalOpts, a: DemoArgs) -> anyhow::Result<()> {
 }
 
 /// Creates the demo accounts that do not exist yet; returns (account, password, created now).
-async fn ensure_accounts(store: &Store, file: &Path) -> anyhow::Result<Vec<(&'static DemoAccount, String, bool)>> {
+async fn ensure_accounts(
+    store: &Store,
+    file: &Path,
+) -> anyhow::Result<Vec<(&'static DemoAccount, String, bool)>> {
     let known = read_passwords(file)?;
-    let existing: Vec<String> =
-        store.list_users(None).await?.into_iter().filter_map(|u| u.email).collect();
+    let existing: Vec<String> = store
+        .list_users(None)
+        .await?
+        .into_iter()
+        .filter_map(|u| u.email)
+        .collect();
     let mut rows = Vec::new();
     let mut out = Vec::new();
     let mut changed = false;
@@ -197,7 +238,9 @@ async fn ensure_areas(store: &Store) -> anyhow::Result<usize> {
         if children.iter().any(|c| c.name == *name) {
             continue;
         }
-        store.create_area(None, commune, name, Some("Tổ dân phố")).await?;
+        store
+            .create_area(None, commune, name, Some("Tổ dân phố"))
+            .await?;
         added += 1;
     }
     Ok(added)

@@ -55,13 +55,27 @@ pub fn one_line(e: &anyhow::Error) -> String {
 }
 
 pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
 }
 
 /// Opens (and migrates) the configured database.
 pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
     let db = settings.db()?;
-    let store = Store::open(&db).await.with_context(|| format!("cannot open the database ({})", db.describe()))?;
+    let store = Store::open(&db)
+        .await
+        .with_context(|| format!("cannot open the database ({})", db.describe()))?;
+    // A new database gets the administrative units at once, so that the first `user add`
+    // can name a unit. Later loads are `serve`'s and `demo`'s (idempotent, they refresh).
+    if store.list_units(None, false).await?.is_empty() {
+        let report = store
+            .load_units()
+            .await
+            .context("cannot load the administrative units")?;
+        tracing::info!(units = report.units, "units loaded into the new database");
+    }
     Ok(store)
 }
 

@@ -17,15 +17,22 @@ pub struct ServeArgs {
 
 pub async fn run(g: &GlobalOpts, a: ServeArgs) -> anyhow::Result<()> {
     let s = settings(g)?;
-    logging::init(&s);
+    logging::init(&s, "info");
     if let Some(f) = &s.config_file {
         tracing::info!(file = %f.display(), "configuration file");
     }
     let web = s.web(&a.opts)?;
     let listen = s.listen(&a.opts);
     let store = open_store(&s).await?;
-    let report = store.load_units().await.context("cannot load the administrative units")?;
-    tracing::info!(units = report.units, changed = report.units_changed, "units loaded");
+    let report = store
+        .load_units()
+        .await
+        .context("cannot load the administrative units")?;
+    tracing::info!(
+        units = report.units,
+        changed = report.units_changed,
+        "units loaded"
+    );
     serve_on(store, web, &listen).await
 }
 
@@ -35,7 +42,11 @@ pub async fn serve_on(store: Store, web: WebConfig, listen: &str) -> anyhow::Res
         .await
         .ok()
         .and_then(|mut a| a.next())
-        .ok_or_else(|| UsageError(format!("invalid listen address {listen:?} (expected HOST:PORT, e.g. 127.0.0.1:8080)")))?;
+        .ok_or_else(|| {
+            UsageError(format!(
+                "invalid listen address {listen:?} (expected HOST:PORT, e.g. 127.0.0.1:8080)"
+            ))
+        })?;
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| match e.kind() {
         std::io::ErrorKind::AddrInUse => anyhow::anyhow!(
             "cannot listen on {addr}: the address is already in use (is another ykien running?); choose another with --listen"
@@ -47,8 +58,16 @@ pub async fn serve_on(store: Store, web: WebConfig, listen: &str) -> anyhow::Res
     })?;
     let local = listener.local_addr()?;
     tracing::info!(addr = %local, backend = store.backend_name(), "listening");
-    eoutln!("ykien is listening on http://{local}/  (Ctrl-C to stop)");
-    ykien_web::serve(listener, AppState::new(store.clone(), web), shutdown_signal()).await.context("server error")?;
+    eprintln!("ykien is listening on http://{local}/  (Ctrl-C to stop)");
+    let purge = tokio::spawn(purge_expired_sessions(store.clone()));
+    ykien_web::serve(
+        listener,
+        AppState::new(store.clone(), web),
+        shutdown_signal(),
+    )
+    .await
+    .context("server error")?;
+    purge.abort();
     tracing::info!("stopped; closing the database");
     store.close().await;
     Ok(())
@@ -74,4 +93,17 @@ async fn shutdown_signal() {
         _ = term => {},
     }
     tracing::info!("shutdown signal received; finishing requests in flight");
+}
+
+/// Deletes expired sessions once an hour, so the table does not grow forever.
+async fn purge_expired_sessions(store: Store) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        match store.sessions_purge_expired().await {
+            Ok(n) if n > 0 => tracing::info!(sessions = n, "expired sessions deleted"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "cannot delete expired sessions"),
+        }
+    }
 }

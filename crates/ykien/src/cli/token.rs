@@ -33,13 +33,16 @@ pub enum TokenCmd {
 
 pub async fn run(g: &GlobalOpts, cmd: TokenCmd) -> anyhow::Result<()> {
     let s = settings(g)?;
-    logging::init(&s);
+    logging::init(&s, "warn");
     let store = open_store(&s).await?;
     match cmd {
         TokenCmd::Create { user, label } => {
             let u = store.find_user(None, &user).await?;
             let (secret, info) = store.create_token(None, u.id, &label).await?;
-            eoutln!("token #{} for {} (#{}); it is shown only now:", info.id, u.name, u.id);
+            eprintln!(
+                "token #{} for {} (#{}); it is shown only now:",
+                info.id, u.name, u.id
+            );
             outln!("{secret}");
         }
         TokenCmd::List { user, json } => {
@@ -55,7 +58,9 @@ pub async fn run(g: &GlobalOpts, cmd: TokenCmd) -> anyhow::Result<()> {
                         t.prefix,
                         t.label,
                         t.created_at.format("%Y-%m-%d %H:%M"),
-                        t.revoked_at.map(|r| format!("  revoked {}", r.format("%Y-%m-%d %H:%M"))).unwrap_or_default()
+                        t.revoked_at
+                            .map(|r| format!("  revoked {}", r.format("%Y-%m-%d %H:%M")))
+                            .unwrap_or_default()
                     );
                 }
             }

@@ -79,34 +79,53 @@ fn parent_key(text: &str, legacy: bool) -> anyhow::Result<UnitKey> {
             "c" => Some(Level::Commune),
             _ => None,
         };
-        level.and_then(|level| all.units.iter().find(|u| u.generation == Generation::Legacy && u.level == level && u.code == code))
+        level.and_then(|level| {
+            all.units
+                .iter()
+                .find(|u| u.generation == Generation::Legacy && u.level == level && u.code == code)
+        })
     } else if legacy {
         let level = match t.len() {
             2 => Level::Province,
             3 => Level::District,
             _ => Level::Commune,
         };
-        all.units.iter().find(|u| u.generation == Generation::Legacy && u.level == level && u.code == t)
+        all.units
+            .iter()
+            .find(|u| u.generation == Generation::Legacy && u.level == level && u.code == t)
     } else {
         all.current(t)
     };
     match found {
         Some(u) => Ok(u.key()),
-        None => bail!(UsageError(format!("unknown unit {t:?} (see `ykien units list`)"))),
+        None => bail!(UsageError(format!(
+            "unknown unit {t:?} (see `ykien units list`)"
+        ))),
     }
 }
 
 pub fn run(cmd: UnitsCmd) -> anyhow::Result<()> {
     match cmd {
-        UnitsCmd::List { parent, legacy, json } => {
+        UnitsCmd::List {
+            parent,
+            legacy,
+            json,
+        } => {
             let all = units();
-            let generation = if legacy { Generation::Legacy } else { Generation::Current };
+            let generation = if legacy {
+                Generation::Legacy
+            } else {
+                Generation::Current
+            };
             let list: Vec<&Unit> = match parent {
                 Some(p) => {
                     let key = parent_key(&p, legacy)?;
                     all.children(&key).collect()
                 }
-                None => all.of(generation).filter(|u| u.level == Level::Province).collect(),
+                None => all
+                    .of(generation)
+                    .filter(|u| u.level == Level::Province)
+                    .collect(),
             };
             if json {
                 let rows: Vec<UnitOut> = list.iter().map(|u| out(u)).collect();
@@ -115,17 +134,21 @@ pub fn run(cmd: UnitsCmd) -> anyhow::Result<()> {
                 for u in &list {
                     outln!("{:<12} {:<12} {}", u.key().id(), u.kind, u.name);
                 }
-                eoutln!("{} units", list.len());
+                eprintln!("{} units", list.len());
             }
             Ok(())
         }
         UnitsCmd::Resolve { text, json, limit } => {
-            let found: Vec<Candidate> = Gazetteer::default().resolve(&text).into_iter().take(limit).collect();
+            let found: Vec<Candidate> = Gazetteer::default()
+                .resolve(&text)
+                .into_iter()
+                .take(limit)
+                .collect();
             if json {
                 let rows: Vec<serde_json::Value> = found.iter().map(candidate_json).collect();
                 outln!("{}", serde_json::to_string_pretty(&rows)?);
             } else if found.is_empty() {
-                eoutln!("no unit matches {text:?}");
+                eprintln!("no unit matches {text:?}");
             } else {
                 for (i, c) in found.iter().enumerate() {
                     let within: Vec<&str> = c.parents.iter().map(|p| p.name).collect();
@@ -135,7 +158,11 @@ pub fn run(cmd: UnitsCmd) -> anyhow::Result<()> {
                     }
                     line.push_str(&format!("  (score {:.2})", c.score));
                     if c.unit.legacy {
-                        let succ: Vec<String> = c.successors.iter().map(|s| format!("{} {}", s.code, s.name)).collect();
+                        let succ: Vec<String> = c
+                            .successors
+                            .iter()
+                            .map(|s| format!("{} {}", s.code, s.name))
+                            .collect();
                         line.push_str(&format!("\n      former unit; now: {}", succ.join("; ")));
                     }
                     outln!("{line}");

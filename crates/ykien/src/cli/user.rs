@@ -60,11 +60,21 @@ pub fn generate_password() -> String {
 
 pub async fn run(g: &GlobalOpts, cmd: UserCmd) -> anyhow::Result<()> {
     let s = settings(g)?;
-    logging::init(&s);
+    logging::init(&s, "warn");
     match cmd {
-        UserCmd::Add { unit, role, name, email, phone, member_org, password_stdin } => {
+        UserCmd::Add {
+            unit,
+            role,
+            name,
+            email,
+            phone,
+            member_org,
+            password_stdin,
+        } => {
             // Check what needs no database first, so bad input never touches it.
-            let role: Role = role.parse().map_err(|e: ykien_core::CoreError| UsageError(e.to_string()))?;
+            let role: Role = role
+                .parse()
+                .map_err(|e: ykien_core::CoreError| UsageError(e.to_string()))?;
             let (password, generated) = if password_stdin {
                 let mut line = String::new();
                 std::io::stdin().lock().read_line(&mut line)?;
@@ -78,7 +88,18 @@ pub async fn run(g: &GlobalOpts, cmd: UserCmd) -> anyhow::Result<()> {
             };
             let store = open_store(&s).await?;
             let user = store
-                .create_user(None, NewUser { name, email, phone, password: Some(password.clone()), role, unit, member_org })
+                .create_user(
+                    None,
+                    NewUser {
+                        name,
+                        email,
+                        phone,
+                        password: Some(password.clone()),
+                        role,
+                        unit,
+                        member_org,
+                    },
+                )
                 .await?;
             outln!(
                 "created user #{} {} ({}, {} {})",
@@ -111,7 +132,7 @@ pub async fn run(g: &GlobalOpts, cmd: UserCmd) -> anyhow::Result<()> {
                         if u.disabled { "  (disabled)" } else { "" }
                     );
                 }
-                eoutln!("{} users", users.len());
+                eprintln!("{} users", users.len());
             }
             store.close().await;
         }

@@ -21,6 +21,16 @@ pub async fn schema_newer_than_binary_is_refused(t: &TestDb) {
 }
 
 pub async fn reopening_applies_nothing_twice(t: &TestDb) {
+    #[cfg(unix)]
+    if let DbConfig::Sqlite { path } = &t.cfg {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).unwrap().permissions().mode();
+        assert_eq!(
+            mode & 0o077,
+            0,
+            "a new database is private to its owner: {mode:o}"
+        );
+    }
     t.with_units().await;
     let before = t.count("SELECT COUNT(*) FROM _sqlx_migrations").await;
     assert_eq!(before, SCHEMA_VERSION);
@@ -62,6 +72,16 @@ pub async fn backup_while_serving(t: &TestDb) {
     s.backup_to(&target).await.expect("backup");
     sqlx::query("COMMIT").execute(&mut *conn).await.unwrap();
     drop(conn);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&target).unwrap().permissions().mode();
+        assert_eq!(
+            mode & 0o077,
+            0,
+            "the backup is private to its owner: {mode:o}"
+        );
+    }
     let copy = Store::open(&DbConfig::Sqlite {
         path: target.clone(),
     })
@@ -80,5 +100,92 @@ pub async fn backup_while_serving(t: &TestDb) {
     assert!(
         matches!(again, Err(StoreError::Invalid { .. })),
         "never overwrites: {again:?}"
+    );
+}
+
+pub async fn locked_database_is_a_clear_error_and_writes_nothing(t: &TestDb) {
+    let s = t.with_units().await;
+    let crate::harness::Raw::Sqlite(raw) = &t.raw else {
+        return; // PostgreSQL waits for row locks instead; nothing to test here
+    };
+    let mut holder = raw.acquire().await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut *holder)
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let r = s
+        .create_user(
+            None,
+            crate::harness::new_user("L", Some("l@x.vn"), "00004", ykien_core::Role::Viewer),
+        )
+        .await;
+    assert!(matches!(r, Err(StoreError::Locked { .. })), "{r:?}");
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(4),
+        "waited for the busy timeout"
+    );
+    assert!(!r.unwrap_err().is_user_error());
+    sqlx::query("ROLLBACK").execute(&mut *holder).await.unwrap();
+    drop(holder);
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM users").await,
+        0,
+        "nothing written"
+    );
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'user'")
+            .await,
+        0
+    );
+    s.create_user(
+        None,
+        crate::harness::new_user("L", Some("l@x.vn"), "00004", ykien_core::Role::Viewer),
+    )
+    .await
+    .expect("works once the lock is gone");
+}
+
+/// Several writers at once (as several `ykien serve` requests would be): every change lands,
+/// areas get distinct numbers, and every change has its audit row.
+pub async fn concurrent_writers_all_succeed(t: &TestDb) {
+    let s = t.with_units().await;
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let s = s.clone();
+        tasks.push(tokio::spawn(async move {
+            let a = s.create_area(None, "00004", &format!("Tổ {i}"), None).await;
+            let u = s
+                .create_user(
+                    None,
+                    crate::harness::new_user(
+                        "C",
+                        Some(&format!("c{i}@x.vn")),
+                        "00004",
+                        ykien_core::Role::Viewer,
+                    ),
+                )
+                .await;
+            (a.map(|x| x.id), u.map(|x| x.id))
+        }));
+    }
+    let mut ids = Vec::new();
+    for task in tasks {
+        let (a, u) = task.await.unwrap();
+        ids.push(a.expect("area").0);
+        u.expect("user");
+    }
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 8);
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM audit_log WHERE action = 'unit.create'")
+            .await,
+        8
+    );
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM audit_log WHERE action = 'user.create'")
+            .await,
+        8
     );
 }

@@ -214,3 +214,55 @@ pub async fn scope_every_role_on_users_tokens_audit(t: &TestDb) {
             .any(|x| x.id == sib_token.id && x.revoked_at.is_none())
     );
 }
+
+/// On the real tree: for actors at a province, communes and an area, `unit` answers exactly
+/// for the units whose path lies under the actor's (plus legacy units), and NotFound otherwise.
+pub async fn scope_matches_the_tree_for_sampled_pairs(t: &TestDb) {
+    let s = t.with_units().await;
+    s.create_area(None, "00004", "Tổ 1", None).await.unwrap();
+    let mut all: Vec<(String, String, bool)> = Vec::new();
+    for p in s.list_units(None, false).await.unwrap() {
+        for c in s.list_units(Some(p.id.as_str()), false).await.unwrap() {
+            all.push((c.id.0.clone(), c.path.clone(), false));
+        }
+        all.push((p.id.0.clone(), p.path.clone(), false));
+    }
+    all.push(("00004.1".into(), "/01/00004/00004.1/".into(), false));
+    for l in s.list_units(None, true).await.unwrap() {
+        all.push((l.id.0.clone(), l.path.clone(), true));
+    }
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let homes = ["01", "00004", "00008", "00004.1", "79"];
+    for (i, home) in homes.iter().enumerate() {
+        let role = Role::ALL[i % Role::ALL.len()];
+        let actor = t.actor(role, home, &format!("p{i}@x.vn")).await;
+        let mut checked = 0;
+        for k in 0..400 {
+            // half of the targets near home (same province), half anywhere
+            let (id, path, legacy) = if k % 2 == 0 {
+                let near: Vec<_> = all
+                    .iter()
+                    .filter(|u| u.1.starts_with(&actor.unit_path[..4]))
+                    .collect();
+                near[next(near.len())].clone()
+            } else {
+                all[next(all.len())].clone()
+            };
+            let visible = legacy || path.starts_with(&actor.unit_path);
+            let r = s.unit(&actor, &UnitId(id.clone())).await;
+            match (visible, r) {
+                (true, Ok(u)) => assert_eq!(u.path, path),
+                (false, Err(StoreError::NotFound)) => {}
+                (v, r) => panic!("{home} → {id}: visible={v}, got {r:?}"),
+            }
+            checked += 1;
+        }
+        assert_eq!(checked, 400);
+    }
+}

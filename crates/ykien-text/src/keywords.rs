@@ -1,0 +1,373 @@
+//! Key phrases for case titles and report summaries.
+//!
+//! TF-IDF over syllable n-grams with a small background model: document frequencies of
+//! folded syllable unigrams and bigrams counted on the VNTC news corpus
+//! (`models/keywords-df.tsv`, built by `examples/build_keyword_model.rs`; counts only, no
+//! article text). Vietnamese words span several syllables ("chuyển đổi số"), so candidate
+//! phrases are runs of syllables whose neighbouring pairs stick together in the background
+//! corpus (a bigram frequent relative to its parts), never starting or ending with a stop
+//! word; longer phrases get a bonus. When the word segmenter is available, callers pass
+//! its words to [`Keywords::extract_words`] instead and phrases are built from whole words.
+//!
+//! Statistics are looked up by folded form, so text typed without diacritics gets the same
+//! phrases; the phrase shown is the first spelling met in the text.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use crate::fold::fold;
+
+const MODEL: &str = include_str!("../models/keywords-df.tsv");
+const STOPWORDS: &str = include_str!("../data/vietnamese-stopwords.txt");
+
+/// Longest phrase considered, in syllables (or words for pre-segmented input).
+pub const MAX_PHRASE: usize = 4;
+/// Grammatical words that may not open or close a phrase: the most frequent function words
+/// of the stop-word list. The full list (1,942 entries, many of them content words such as
+/// "nước" or "cấp") only rules out phrases that are stop words as a whole.
+const EDGE_STOPWORDS: &str = "và của là thì mà những các một có được bị cho với trong tại để \
+đã đang sẽ này đó khi nếu nhưng cũng rất như theo về từ ra vào lên không chưa vẫn còn nên vì do \
+bởi hay hoặc thế vậy ở nhiều mỗi lại đến cùng đều chỉ nữa hơn nhất qua sau trước trên dưới giữa \
+cả ai gì nào đây ấy thôi chứ nhé ạ rồi luôn vừa mới";
+
+/// Background document frequencies.
+#[derive(Debug)]
+pub struct DfModel {
+    pub docs: u32,
+    df: HashMap<String, u32>,
+}
+
+impl DfModel {
+    /// Parses the TSV format written by `build_keyword_model`: a `#docs<TAB>N` line, then
+    /// `term<TAB>df` lines, terms folded with syllables separated by one space.
+    pub fn parse(tsv: &str) -> DfModel {
+        let mut docs = 1;
+        let mut df = HashMap::new();
+        for line in tsv.lines() {
+            let mut parts = line.split('\t');
+            let (Some(term), Some(n)) = (parts.next(), parts.next()) else {
+                continue;
+            };
+            let Ok(n) = n.parse::<u32>() else { continue };
+            if term == "#docs" {
+                docs = n.max(1);
+            } else {
+                df.insert(term.to_string(), n);
+            }
+        }
+        DfModel { docs, df }
+    }
+
+    /// The model shipped in the crate.
+    pub fn embedded() -> &'static DfModel {
+        static M: OnceLock<DfModel> = OnceLock::new();
+        M.get_or_init(|| DfModel::parse(MODEL))
+    }
+
+    pub fn df(&self, folded_term: &str) -> u32 {
+        self.df.get(folded_term).copied().unwrap_or(0)
+    }
+
+    pub fn len(&self) -> usize {
+        self.df.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.df.is_empty()
+    }
+
+    /// Smoothed inverse document frequency. For phrases longer than two syllables the
+    /// rarest of their bigrams stands in for the phrase (a phrase is never more frequent).
+    pub fn idf(&self, folded_syllables: &[&str]) -> f32 {
+        let df = if folded_syllables.len() <= 2 {
+            self.df(&folded_syllables.join(" "))
+        } else {
+            folded_syllables
+                .windows(2)
+                .map(|w| self.df(&w.join(" ")))
+                .min()
+                .unwrap_or(0)
+        };
+        ((self.docs as f32 + 1.0) / (df as f32 + 1.0)).ln() + 1.0
+    }
+
+    /// How strongly two syllables form one unit: df(ab) / min(df(a), df(b)).
+    pub fn cohesion(&self, a: &str, b: &str) -> f32 {
+        let ab = self.df(&format!("{a} {b}"));
+        let min = self.df(a).min(self.df(b));
+        if min == 0 {
+            0.0
+        } else {
+            ab as f32 / min as f32
+        }
+    }
+}
+
+fn stopwords() -> &'static HashSet<String> {
+    static S: OnceLock<HashSet<String>> = OnceLock::new();
+    S.get_or_init(|| {
+        STOPWORDS
+            .lines()
+            .map(|l| l.trim().to_lowercase())
+            .filter(|l| !l.is_empty())
+            .collect()
+    })
+}
+
+fn stopwords_folded() -> &'static HashSet<String> {
+    static S: OnceLock<HashSet<String>> = OnceLock::new();
+    S.get_or_init(|| stopwords().iter().map(|w| fold(w)).collect())
+}
+
+fn edge_stopwords() -> &'static (HashSet<&'static str>, HashSet<String>) {
+    static S: OnceLock<(HashSet<&'static str>, HashSet<String>)> = OnceLock::new();
+    S.get_or_init(|| {
+        let exact: HashSet<&'static str> = EDGE_STOPWORDS.split_whitespace().collect();
+        let folded = exact.iter().map(|w| fold(w)).collect();
+        (exact, folded)
+    })
+}
+
+/// Whether a lower-case syllable is a grammatical word that cannot start or end a phrase.
+pub fn is_edge_stopword(lower: &str) -> bool {
+    let (exact, folded) = edge_stopwords();
+    if lower.is_ascii() {
+        folded.contains(lower)
+    } else {
+        exact.contains(lower)
+    }
+}
+
+/// Whether a (lower-case) word or phrase is a stop word. Text without diacritics is looked
+/// up folded.
+pub fn is_stopword(lower: &str) -> bool {
+    if lower.is_ascii() {
+        stopwords_folded().contains(lower)
+    } else {
+        stopwords().contains(lower)
+    }
+}
+
+/// A unit of input: a syllable, or a word from the segmenter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unit {
+    /// Byte range in the original text.
+    pub span: Range<usize>,
+    pub lower: String,
+    /// Folded syllables of the unit, space-separated.
+    pub folded: String,
+    /// A punctuation mark or line break precedes this unit: phrases do not cross it.
+    pub boundary_before: bool,
+}
+
+/// Syllables of a text (runs of letters and digits) with their spans.
+pub fn syllables(text: &str) -> Vec<Unit> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut last_end = 0;
+    let push = |s: usize, e: usize, out: &mut Vec<Unit>, last_end: &mut usize| {
+        let gap = &text[*last_end..s];
+        let boundary_before =
+            out.is_empty() || gap.chars().any(|c| !c.is_whitespace()) || gap.contains('\n');
+        let lower = text[s..e].to_lowercase();
+        let folded = fold(&lower);
+        out.push(Unit {
+            span: s..e,
+            lower,
+            folded,
+            boundary_before,
+        });
+        *last_end = e;
+    };
+    for (i, c) in text.char_indices() {
+        let inside = c.is_alphanumeric() || ('\u{0300}'..='\u{036F}').contains(&c);
+        if inside {
+            start.get_or_insert(i);
+        } else if let Some(s) = start.take() {
+            push(s, i, &mut out, &mut last_end);
+        }
+    }
+    if let Some(s) = start {
+        push(s, text.len(), &mut out, &mut last_end);
+    }
+    out
+}
+
+/// One key phrase.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Keyphrase {
+    /// As first written in the text, lower-cased.
+    pub text: String,
+    /// Folded form, the key for counting and comparing.
+    pub key: String,
+    pub score: f32,
+    /// Every occurrence, in text order.
+    pub spans: Vec<Range<usize>>,
+    /// Syllables (or words) in the phrase.
+    pub len: usize,
+}
+
+/// Key phrase extractor over a background model.
+#[derive(Debug, Clone, Copy)]
+pub struct Keywords {
+    model: &'static DfModel,
+}
+
+impl Default for Keywords {
+    fn default() -> Self {
+        Keywords {
+            model: DfModel::embedded(),
+        }
+    }
+}
+
+struct Candidate {
+    first: usize,
+    len: usize,
+}
+
+impl Keywords {
+    pub fn with_model(model: &'static DfModel) -> Keywords {
+        Keywords { model }
+    }
+
+    /// Top `k` key phrases of a text, syllable-based.
+    pub fn extract(&self, text: &str, k: usize) -> Vec<Keyphrase> {
+        self.rank(text, &syllables(text), k, true)
+    }
+
+    /// Top `k` key phrases over words the caller already segmented (each unit one word,
+    /// its `folded` the folded syllables joined by spaces). No cohesion test: words are
+    /// words; phrases of up to [`MAX_PHRASE`] words.
+    pub fn extract_words(&self, text: &str, words: &[Unit], k: usize) -> Vec<Keyphrase> {
+        self.rank(text, words, k, false)
+    }
+
+    fn candidates(&self, units: &[Unit], by_syllable: bool) -> Vec<Candidate> {
+        let mut out = Vec::new();
+        let numeric = |u: &Unit| u.folded.chars().all(|c| c.is_ascii_digit());
+        for first in 0..units.len() {
+            for len in 1..=MAX_PHRASE.min(units.len() - first) {
+                let last = first + len - 1;
+                if len > 1 && units[last].boundary_before {
+                    break;
+                }
+                // Grammatical words end a syllable phrase ("vui và ngon miệng" is two).
+                if by_syllable && len > 2 && is_edge_stopword(&units[last - 1].lower) {
+                    break;
+                }
+                if by_syllable && len > 1 {
+                    let (a, b) = (&units[last - 1].folded, &units[last].folded);
+                    if self.model.df(&format!("{a} {b}")) == 0 {
+                        break;
+                    }
+                }
+                let phrase = &units[first..=last];
+                let loose_end = |i: usize| {
+                    let lower = units[i].lower.as_str();
+                    // A pre-segmented word is checked whole, a syllable against the
+                    // grammatical words.
+                    is_edge_stopword(lower) || (len == 1 && is_stopword(lower))
+                };
+                if loose_end(first)
+                    || loose_end(last)
+                    || phrase.iter().any(numeric)
+                    || phrase.iter().all(|u| u.lower.chars().count() < 2)
+                {
+                    continue;
+                }
+                let lower: Vec<&str> = phrase.iter().map(|u| u.lower.as_str()).collect();
+                if is_stopword(&lower.join(" ")) {
+                    continue;
+                }
+                out.push(Candidate { first, len });
+            }
+        }
+        out
+    }
+
+    fn rank(&self, text: &str, units: &[Unit], k: usize, by_syllable: bool) -> Vec<Keyphrase> {
+        struct Acc {
+            text: String,
+            spans: Vec<Range<usize>>,
+            len: usize,
+            syllables: Vec<String>,
+        }
+        let mut by_key: HashMap<String, Acc> = HashMap::new();
+        let mut order: Vec<String> = Vec::new();
+        for c in self.candidates(units, by_syllable) {
+            let phrase = &units[c.first..c.first + c.len];
+            let key = phrase
+                .iter()
+                .map(|u| u.folded.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let span = phrase[0].span.start..phrase[c.len - 1].span.end;
+            let acc = by_key.entry(key.clone()).or_insert_with(|| {
+                order.push(key.clone());
+                Acc {
+                    text: text[span.clone()].to_lowercase(),
+                    spans: Vec::new(),
+                    len: c.len,
+                    syllables: key.split(' ').map(str::to_string).collect(),
+                }
+            });
+            acc.spans.push(span);
+        }
+        let mut scored: Vec<Keyphrase> = order
+            .into_iter()
+            .filter_map(|key| {
+                let acc = by_key.remove(&key)?;
+                let syl: Vec<&str> = acc.syllables.iter().map(String::as_str).collect();
+                let tf = acc.spans.len() as f32;
+                // Longer phrases name things more precisely; single syllables are rarely
+                // meaningful alone in Vietnamese.
+                let length_bonus = match syl.len() {
+                    1 => 0.5,
+                    2 => 1.0,
+                    3 => 1.2,
+                    _ => 1.3,
+                };
+                let score = (1.0 + tf.ln()) * self.model.idf(&syl) * length_bonus;
+                Some(Keyphrase {
+                    text: acc.text,
+                    key,
+                    score,
+                    spans: acc.spans,
+                    len: acc.len,
+                })
+            })
+            .collect();
+        scored.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(a.spans[0].start.cmp(&b.spans[0].start))
+        });
+        // Keep a phrase only if it is not part of a better one ("thoát nước" inside "hệ
+        // thống thoát nước") and occurs at least once apart from the better ones.
+        let mut kept: Vec<Keyphrase> = Vec::new();
+        for p in scored {
+            let contained = kept.iter().any(|q| {
+                let (a, b) = (format!(" {} ", q.key), format!(" {} ", p.key));
+                a.contains(&b) || b.contains(&a)
+            });
+            let always_overlapping = p.spans.iter().all(|s| {
+                kept.iter()
+                    .any(|q| q.spans.iter().any(|t| s.start < t.end && t.start < s.end))
+            });
+            if !contained && !always_overlapping {
+                kept.push(p);
+            }
+            if kept.len() == k {
+                break;
+            }
+        }
+        kept
+    }
+}
+
+/// Top `k` key phrases of a text with the embedded model.
+pub fn keyphrases(text: &str, k: usize) -> Vec<Keyphrase> {
+    Keywords::default().extract(text, k)
+}
