@@ -31,7 +31,9 @@ fn bench(c: &mut Criterion) {
             words.len()
         })
     });
-    group.bench_function("segment_line", |b| b.iter(|| seg.segment_line(black_box(PARAGRAPH))));
+    group.bench_function("segment_line", |b| {
+        b.iter(|| seg.segment_line(black_box(PARAGRAPH)))
+    });
     group.finish();
 }
 

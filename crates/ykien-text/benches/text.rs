@@ -39,14 +39,24 @@ fn stages(c: &mut Criterion) {
     let normalized = normalize::normalize(&text).text;
     eprintln!("bench input: {} bytes", text.len());
     let mut g = c.benchmark_group("text");
-    g.sample_size(10).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2));
+    g.sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
     g.throughput(Throughput::Bytes(text.len() as u64));
-    g.bench_function("normalize", |b| b.iter(|| normalize::normalize(black_box(&text))));
+    g.bench_function("normalize", |b| {
+        b.iter(|| normalize::normalize(black_box(&text)))
+    });
     g.bench_function("fold", |b| b.iter(|| fold::fold(black_box(&normalized))));
-    g.bench_function("tokenize", |b| b.iter(|| token::tokenize(black_box(&normalized))));
-    g.bench_function("sentences", |b| b.iter(|| sentence::sentences(black_box(&normalized))));
+    g.bench_function("tokenize", |b| {
+        b.iter(|| token::tokenize(black_box(&normalized)))
+    });
+    g.bench_function("sentences", |b| {
+        b.iter(|| sentence::sentences(black_box(&normalized)))
+    });
     g.bench_function("pii", |b| b.iter(|| pii::detect(black_box(&normalized))));
-    g.bench_function("teencode", |b| b.iter(|| teencode::expand(black_box(&normalized))));
+    g.bench_function("teencode", |b| {
+        b.iter(|| teencode::expand(black_box(&normalized)))
+    });
     g.finish();
 }
 

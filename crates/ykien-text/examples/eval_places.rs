@@ -200,6 +200,44 @@ fn dump(path: &str) {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--explain") {
+        for text in &args[1..] {
+            for m in Gazetteer::default().explain(text) {
+                println!("{:?} weak={}", &text[m.span.clone()], m.weak);
+                for (u, prior, ctx, p) in m.candidates.iter().take(6) {
+                    println!(
+                        "    {:.3} prior {prior:.2} ctx {ctx:.2} {} {}",
+                        p, u.id, u.name
+                    );
+                }
+            }
+        }
+        return;
+    }
+    if args.first().map(String::as_str) == Some("--resolve") {
+        for q in &args[1..] {
+            println!("== {q}");
+            for c in Gazetteer::default().resolve(q).iter().take(4) {
+                println!(
+                    "   {:.3} {} {} [{}] succ: {}",
+                    c.score,
+                    c.unit.id,
+                    c.unit.name,
+                    c.parents
+                        .iter()
+                        .map(|p| p.name)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    c.successors
+                        .iter()
+                        .map(|p| p.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+        }
+        return;
+    }
     if args.first().map(String::as_str) == Some("--dump") {
         dump(&args[1]);
         return;

@@ -10,7 +10,9 @@ use std::path::PathBuf;
 use ykien_text::segment::{Score, Segmenter, conllu_sentences, score, strip_marks};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let data = std::env::var("YKIEN_DATA").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from("../shared/data"));
+    let data = std::env::var("YKIEN_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from("../shared/data"));
     let mut path = data.join("words/ud-vi-vtb/vi_vtb-ud-dev.conllu");
     let mut seg = Segmenter::default();
     let mut args = std::env::args().skip(1);
@@ -27,10 +29,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for (label, strip) in [("with diacritics", false), ("without diacritics", true)] {
         let mut total = Score::default();
         for sent in &sentences {
-            let gold: Vec<String> = if strip { sent.iter().map(|w| strip_marks(w)).collect() } else { sent.clone() };
+            let gold: Vec<String> = if strip {
+                sent.iter().map(|w| strip_marks(w)).collect()
+            } else {
+                sent.clone()
+            };
             let text = gold.join(" ");
             let words = seg.segment(&text);
-            total.add(score(gold.iter().map(String::as_str), words.iter().map(|w| w.as_str(&text))));
+            total.add(score(
+                gold.iter().map(String::as_str),
+                words.iter().map(|w| w.as_str(&text)),
+            ));
         }
         println!(
             "{label:<20} sentences {} gold words {} predicted {} P {:.4} R {:.4} F1 {:.4}",

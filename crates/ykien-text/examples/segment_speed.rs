@@ -55,7 +55,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let cpu = cpu_s.map_or(String::new(), |c| {
-        format!(", \"cpu_s\": {c:.4}, \"mb_s_cpu\": {:.2}", text.len() as f64 / 1e6 / c)
+        format!(
+            ", \"cpu_s\": {c:.4}, \"mb_s_cpu\": {:.2}",
+            text.len() as f64 / 1e6 / c
+        )
     });
     println!(
         "{{\"tool\": \"ykien\", \"bytes\": {}, \"load_s\": {load:.4}, \"proc_s\": {proc_s:.4}, \"mb_s\": {:.2}{cpu}, \"words\": {count}}}",

@@ -13,7 +13,9 @@ use std::path::PathBuf;
 use ykien_text::segment::{Segmenter, TrainConfig, conllu_sentences, score, strip_marks, train};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut data = std::env::var("YKIEN_DATA").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from("../shared/data"));
+    let mut data = std::env::var("YKIEN_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from("../shared/data"));
     let mut out = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/models/segmenter.bin"));
     let mut cfg = TrainConfig::default();
     let mut dev = false;
@@ -35,7 +37,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let words = data.join("words");
-    let train_set = conllu_sentences(&std::fs::read_to_string(words.join("ud-vi-vtb/vi_vtb-ud-train.conllu"))?);
+    let train_set = conllu_sentences(&std::fs::read_to_string(
+        words.join("ud-vi-vtb/vi_vtb-ud-train.conllu"),
+    )?);
     // Word lists, each its own source so the model learns how far to trust it: the core
     // underthesea list, its broad list, and pyvi's.
     let mut lists = Vec::new();
@@ -52,11 +56,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .flat_map(|(k, text)| text.lines().map(move |l| (l.trim(), k as u8)))
         .collect();
     let dev_set = if dev {
-        conllu_sentences(&std::fs::read_to_string(words.join("ud-vi-vtb/vi_vtb-ud-dev.conllu"))?)
+        conllu_sentences(&std::fs::read_to_string(
+            words.join("ud-vi-vtb/vi_vtb-ud-dev.conllu"),
+        )?)
     } else {
         Vec::new()
     };
-    eprintln!("train: {} sentences; dictionary: {} lines; {cfg:?}", train_set.len(), dictionary.len());
+    eprintln!(
+        "train: {} sentences; dictionary: {} lines; {cfg:?}",
+        train_set.len(),
+        dictionary.len()
+    );
     let t0 = std::time::Instant::now();
     let model = train(&train_set, dictionary.iter().copied(), &cfg, |epoch, m| {
         if dev_set.is_empty() {
@@ -64,18 +74,38 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             return;
         }
         let seg = Segmenter::new(m.clone());
-        let (mut s, mut u) = (ykien_text::segment::Score::default(), ykien_text::segment::Score::default());
+        let (mut s, mut u) = (
+            ykien_text::segment::Score::default(),
+            ykien_text::segment::Score::default(),
+        );
         for sent in &dev_set {
             let text = sent.join(" ");
-            s.add(score(sent.iter().map(String::as_str), seg.segment(&text).iter().map(|w| w.as_str(&text))));
+            s.add(score(
+                sent.iter().map(String::as_str),
+                seg.segment(&text).iter().map(|w| w.as_str(&text)),
+            ));
             let bare: Vec<String> = sent.iter().map(|w| strip_marks(w)).collect();
             let text = bare.join(" ");
-            u.add(score(bare.iter().map(String::as_str), seg.segment(&text).iter().map(|w| w.as_str(&text))));
+            u.add(score(
+                bare.iter().map(String::as_str),
+                seg.segment(&text).iter().map(|w| w.as_str(&text)),
+            ));
         }
-        eprintln!("epoch {epoch}: dev F1 {:.4} / unaccented {:.4} ({:.1}s)", s.f1(), u.f1(), t0.elapsed().as_secs_f64());
+        eprintln!(
+            "epoch {epoch}: dev F1 {:.4} / unaccented {:.4} ({:.1}s)",
+            s.f1(),
+            u.f1(),
+            t0.elapsed().as_secs_f64()
+        );
     });
     let bytes = model.to_bytes();
     std::fs::write(&out, &bytes)?;
-    eprintln!("wrote {} ({} bytes, {} weights, {} dictionary keys)", out.display(), bytes.len(), model.nonzero(), model.dictionary_len());
+    eprintln!(
+        "wrote {} ({} bytes, {} weights, {} dictionary keys)",
+        out.display(),
+        bytes.len(),
+        model.nonzero(),
+        model.dictionary_len()
+    );
     Ok(())
 }

@@ -161,6 +161,24 @@ pub struct Unit {
     pub boundary_before: bool,
 }
 
+impl Unit {
+    /// A unit covering `span` of `text`, e.g. one word from the segmenter.
+    pub fn new(text: &str, span: Range<usize>, boundary_before: bool) -> Unit {
+        let lower = text[span.clone()].to_lowercase();
+        let folded = fold(&lower)
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        Unit {
+            span,
+            lower,
+            folded,
+            boundary_before,
+        }
+    }
+}
+
 /// Syllables of a text (runs of letters and digits) with their spans.
 pub fn syllables(text: &str) -> Vec<Unit> {
     let mut out = Vec::new();

@@ -17,3 +17,4 @@ pub mod lang;
 pub mod classify;
 pub mod keywords;
 pub mod spam;
+pub mod analysis;

@@ -62,16 +62,11 @@ fn accepts_pre_segmented_words() {
         let join = matches!(syl[i].folded.as_str(), "he" | "thoat") && i + 1 < syl.len();
         let n = if join { 2 } else { 1 };
         let part = &syl[i..i + n];
-        words.push(ykien_text::keywords::Unit {
-            span: part[0].span.start..part[n - 1].span.end,
-            lower: text[part[0].span.start..part[n - 1].span.end].to_lowercase(),
-            folded: part
-                .iter()
-                .map(|u| u.folded.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
-            boundary_before: part[0].boundary_before,
-        });
+        words.push(ykien_text::keywords::Unit::new(
+            text,
+            part[0].span.start..part[n - 1].span.end,
+            part[0].boundary_before,
+        ));
         i += n;
     }
     let found = Keywords::default().extract_words(text, &words, 3);

@@ -1,15 +1,29 @@
 //! Normalization on real Vietnamese text.
 
-use ykien_text::normalize::{Encoding, Legacy, Options, ToneStyle, detect_legacy_encoding, normalize, normalize_with};
+use ykien_text::normalize::{
+    Encoding, Legacy, Options, ToneStyle, detect_legacy_encoding, normalize, normalize_with,
+};
 
 #[test]
 fn tone_styles_from_the_anchor_probe() {
     // the probe sentence that split coccoc and VnCoreNLP (anchors-nlp.md §1)
     let probe = "Hòa bình và hoà bình, thủy sản và thuỷ sản, Thanh Hóa và Thanh Hoá";
-    assert_eq!(normalize(probe).text, "Hòa bình và hòa bình, thủy sản và thủy sản, Thanh Hóa và Thanh Hóa");
-    let old = Options { tone: Some(ToneStyle::Old), ..Options::default() };
-    assert_eq!(normalize_with(probe, &old).text, "Hoà bình và hoà bình, thuỷ sản và thuỷ sản, Thanh Hoá và Thanh Hoá");
-    let keep = Options { tone: None, ..Options::default() };
+    assert_eq!(
+        normalize(probe).text,
+        "Hòa bình và hòa bình, thủy sản và thủy sản, Thanh Hóa và Thanh Hóa"
+    );
+    let old = Options {
+        tone: Some(ToneStyle::Old),
+        ..Options::default()
+    };
+    assert_eq!(
+        normalize_with(probe, &old).text,
+        "Hoà bình và hoà bình, thuỷ sản và thuỷ sản, Thanh Hoá và Thanh Hoá"
+    );
+    let keep = Options {
+        tone: None,
+        ..Options::default()
+    };
     assert_eq!(normalize_with(probe, &keep).text, probe);
 }
 
@@ -36,19 +50,33 @@ fn scraped_html_text() {
 fn legacy_documents() {
     // TCVN3 (ABC) as decoded by Windows-1252
     let tcvn = "Uû ban MÆt trËn Tæ quèc ViÖt Nam thµnh phè Hµ Néi";
-    assert_eq!(detect_legacy_encoding(tcvn).map(|(e, _)| e), Some(Encoding::Tcvn3));
+    assert_eq!(
+        detect_legacy_encoding(tcvn).map(|(e, _)| e),
+        Some(Encoding::Tcvn3)
+    );
     let n = normalize(tcvn);
     assert_eq!(n.text, "Ủy ban Mặt trận Tổ quốc Việt Nam thành phố Hà Nội");
     let i = n.text.find("Hà").unwrap();
     assert_eq!(&tcvn[n.original_range(i..i + "Hà".len())], "Hµ");
     // VNI-Windows
     let vni = "Uûy ban Maët traän Toå quoác Vieät Nam thaønh phoá Haø Noäi";
-    assert_eq!(normalize(vni).text, "Ủy ban Mặt trận Tổ quốc Việt Nam thành phố Hà Nội");
+    assert_eq!(
+        normalize(vni).text,
+        "Ủy ban Mặt trận Tổ quốc Việt Nam thành phố Hà Nội"
+    );
     // off means off
-    let off = Options { legacy: Legacy::Off, tone: None, ..Options::default() };
+    let off = Options {
+        legacy: Legacy::Off,
+        tone: None,
+        ..Options::default()
+    };
     assert_eq!(normalize_with(vni, &off).text, vni);
     // ordinary Unicode text is never taken for legacy
-    for s in ["Thành phố Hà Nội", "Café crème à la française", "São Paulo, Zürich, Ñandú"] {
+    for s in [
+        "Thành phố Hà Nội",
+        "Café crème à la française",
+        "São Paulo, Zürich, Ñandú",
+    ] {
         assert_eq!(normalize(s).legacy, None, "{s}");
     }
 }

@@ -34,7 +34,10 @@ fn check_map(original: &str, n: &ykien_text::normalize::Normalized) {
     for (k, &a) in boundaries.iter().enumerate() {
         for &b in boundaries[k..].iter().take(6) {
             let r = n.original_range(a..b);
-            assert!(r.start <= r.end && r.end <= original.len(), "{a}..{b} -> {r:?}");
+            assert!(
+                r.start <= r.end && r.end <= original.len(),
+                "{a}..{b} -> {r:?}"
+            );
             assert!(original.is_char_boundary(r.start) && original.is_char_boundary(r.end));
             if a < b {
                 assert!(r.start < r.end, "non-empty {a}..{b} mapped to empty {r:?}");
@@ -42,7 +45,10 @@ fn check_map(original: &str, n: &ykien_text::normalize::Normalized) {
         }
     }
     // the mapping is monotonic
-    let starts: Vec<usize> = boundaries.iter().map(|&i| n.map.offset_to_original(i)).collect();
+    let starts: Vec<usize> = boundaries
+        .iter()
+        .map(|&i| n.map.offset_to_original(i))
+        .collect();
     assert!(starts.windows(2).all(|w| w[0] <= w[1]), "{starts:?}");
 }
 

@@ -17,7 +17,10 @@ fn texty() -> impl Strategy<Value = String> {
 
 fn styles() -> impl Strategy<Value = MaskStyle> {
     prop_oneof![
-        (0usize..6, 0usize..8).prop_map(|(keep_first, keep_last)| MaskStyle::Partial { keep_first, keep_last }),
+        (0usize..6, 0usize..8).prop_map(|(keep_first, keep_last)| MaskStyle::Partial {
+            keep_first,
+            keep_last
+        }),
         (0usize..8).prop_map(|keep_last| MaskStyle::Stars { keep_last }),
         Just(MaskStyle::Label),
     ]

@@ -44,7 +44,10 @@ proptest! {
 #[test]
 fn joins_common_words() {
     let seg = Segmenter::default();
-    assert_eq!(seg.segment_line("Hiện nay xã có 68 tổ nhân dân."), "Hiện_nay xã có 68 tổ nhân_dân .");
+    assert_eq!(
+        seg.segment_line("Hiện nay xã có 68 tổ nhân dân."),
+        "Hiện_nay xã có 68 tổ nhân_dân ."
+    );
 }
 
 #[test]
@@ -57,21 +60,34 @@ fn unaccented_text_is_segmented() {
 fn tone_placement_and_normal_form_do_not_matter() {
     let seg = Segmenter::default();
     let pairs = [
-        ("hoà bình và thuỷ sản ở Thanh Hoá", "hòa bình và thủy sản ở Thanh Hóa"),
+        (
+            "hoà bình và thuỷ sản ở Thanh Hoá",
+            "hòa bình và thủy sản ở Thanh Hóa",
+        ),
         ("Hoà Bình có khí hậu", "Hòa Bình có khí hậu"),
     ];
     for (old, new) in pairs {
         let spans = |s: &str| -> Vec<(usize, usize)> {
             let words = seg.segment(s);
-            words.iter().map(|w| (s[..w.start].chars().count(), s[..w.end].chars().count())).collect()
+            words
+                .iter()
+                .map(|w| (s[..w.start].chars().count(), s[..w.end].chars().count()))
+                .collect()
         };
         assert_eq!(spans(old), spans(new), "{old} / {new}");
-        assert!(seg.segment_line(new).to_lowercase().contains("hòa_bình"), "{}", seg.segment_line(new));
+        assert!(
+            seg.segment_line(new).to_lowercase().contains("hòa_bình"),
+            "{}",
+            seg.segment_line(new)
+        );
     }
     // Decomposed input (NFD) segments like precomposed input.
     let nfc = "sinh viên vi phạm quy chế";
     let nfd = "sinh vie\u{0302}n vi pha\u{0323}m quy che\u{0302}\u{0301}";
-    assert_eq!(seg.segment_line(nfd).matches('_').count(), seg.segment_line(nfc).matches('_').count());
+    assert_eq!(
+        seg.segment_line(nfd).matches('_').count(),
+        seg.segment_line(nfc).matches('_').count()
+    );
 }
 
 #[test]

@@ -33,13 +33,32 @@ pub fn map_store_error(e: StoreError) -> WebError {
     }
 }
 
+/// Official name of an administrative unit by id, from the embedded tables.
+fn public_name(id: &str) -> Option<String> {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    static NAMES: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            ykien_units::units()
+                .units
+                .iter()
+                .map(|u| (u.key().id(), u.name))
+                .collect()
+        })
+        .get(id)
+        .map(|n| n.to_string())
+}
+
 fn view(u: ykien_store::UnitRow) -> UnitView {
     let legacy = u.is_legacy();
+    let parent_name = u.parent.as_ref().and_then(|p| public_name(p.as_str()));
     UnitView {
         id: u.id.0,
         name: u.name,
         kind: u.kind,
         parent: u.parent.map(|p| p.0),
+        parent_name,
         legacy,
     }
 }

@@ -174,4 +174,51 @@ mod tests {
             "expected to find catalogue keys in templates, found {used}"
         );
     }
+
+    #[test]
+    fn templates_have_no_inline_words() {
+        // Whatever a template shows must come from a catalogue: after removing tags, template
+        // code and expressions, only punctuation may remain.
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+        let mut checked = 0;
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let text = std::fs::read_to_string(e.path()).unwrap();
+            let mut visible = String::new();
+            let mut rest = text.as_str();
+            while !rest.is_empty() {
+                let next = ["<", "{{", "{%", "{#"]
+                    .iter()
+                    .filter_map(|m| rest.find(m).map(|i| (i, *m)))
+                    .min();
+                match next {
+                    None => {
+                        visible.push_str(rest);
+                        break;
+                    }
+                    Some((i, m)) => {
+                        visible.push_str(&rest[..i]);
+                        let close = match m {
+                            "<" => ">",
+                            "{{" => "}}",
+                            "{%" => "%}",
+                            _ => "#}",
+                        };
+                        let after = &rest[i + m.len()..];
+                        rest = after
+                            .find(close)
+                            .map(|j| &after[j + close.len()..])
+                            .unwrap_or("");
+                    }
+                }
+            }
+            let words: String = visible.chars().filter(|c| c.is_alphabetic()).collect();
+            assert!(
+                words.is_empty(),
+                "{}: inline text {words:?}",
+                e.path().display()
+            );
+            checked += 1;
+        }
+        assert!(checked >= 4);
+    }
 }

@@ -9,6 +9,9 @@ pub struct UnitView {
     pub name: String,
     pub kind: String,
     pub parent: Option<String>,
+    /// The parent's official name. Unit names are public reference data, so this is shown
+    /// even when the parent itself is outside the actor's scope.
+    pub parent_name: Option<String>,
     pub legacy: bool,
 }
 

@@ -68,6 +68,14 @@ enum Command {
     },
     /// Copy the SQLite database consistently, even while the server runs
     Backup(cli::backup::BackupArgs),
+    /// Split Vietnamese text into words, one sentence a line (syllables of a word joined by "_")
+    Segment(cli::text::InputArgs),
+    /// Normalize Vietnamese text: NFC, one tone-mark placement, legacy encodings repaired
+    Normalize(cli::text::InputArgs),
+    /// Fold text into search keys: lower case, no diacritics, đ→d
+    Fold(cli::text::InputArgs),
+    /// Analyze documents: language, words, places, personal data, key phrases, fingerprint
+    Analyze(cli::text::AnalyzeArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -92,5 +100,9 @@ fn run(args: Cli) -> anyhow::Result<()> {
         Command::Token { cmd } => cli::runtime()?.block_on(cli::token::run(&g, cmd)),
         Command::Audit { cmd } => cli::runtime()?.block_on(cli::audit::run(&g, cmd)),
         Command::Backup(a) => cli::runtime()?.block_on(cli::backup::run(&g, a)),
+        Command::Segment(a) => cli::text::segment(a),
+        Command::Normalize(a) => cli::text::normalize(a),
+        Command::Fold(a) => cli::text::fold(a),
+        Command::Analyze(a) => cli::text::analyze(a),
     }
 }

@@ -31,6 +31,9 @@ pub struct TrainConfig {
     pub patience: u32,
     /// Drop weights smaller than this fraction of the largest one (smaller files).
     pub min_weight: f32,
+    /// Average the weights over all steps after the first epoch (averaged SGD): steadier
+    /// models from fewer epochs.
+    pub average: bool,
 }
 
 impl Default for TrainConfig {
@@ -60,6 +63,7 @@ impl TrainConfig {
             holdout: 0.0,
             patience: 2,
             min_weight: 0.0,
+            average: true,
         }
     }
 }
@@ -140,12 +144,16 @@ pub fn train_with_progress(
         s: 1.0,
         k,
         scores: vec![0.0; k],
+        avg: None,
     };
     let total_steps = (config.epochs as f64 * fit.len() as f64).max(1.0);
     let mut t = 0f64;
     let mut best: Option<(f32, Vec<f32>, Vec<f32>)> = None;
     let mut since_best = 0;
     for epoch in 1..=config.epochs {
+        if config.average && epoch == 2.min(config.epochs) {
+            sgd.start_average();
+        }
         rng.shuffle(&mut fit);
         for &i in &fit {
             let lr = config.learning_rate * (1.0 - t / total_steps).max(1e-4) as f32;
@@ -165,7 +173,7 @@ pub fn train_with_progress(
             let a = correct as f32 / hold.len() as f32;
             acc = Some(a);
             if best.as_ref().is_none_or(|(b, _, _)| a > *b) {
-                best = Some((a, sgd.weights(), sgd.b.clone()));
+                best = Some((a, sgd.weights(), sgd.bias()));
                 since_best = 0;
             } else {
                 since_best += 1;
@@ -182,7 +190,7 @@ pub fn train_with_progress(
     }
     let (weights, bias) = match best {
         Some((_, w, b)) => (w, b),
-        None => (sgd.weights(), sgd.b.clone()),
+        None => (sgd.weights(), sgd.bias()),
     };
 
     let mut model = Model {
@@ -297,6 +305,40 @@ struct Sgd {
     s: f32,
     k: usize,
     scores: Vec<f32>,
+    avg: Option<Average>,
+}
+
+/// Running sums for averaged SGD, kept lazily: a row of `v` only changes when an example
+/// touches it, so its share of the sum is settled then, as `v_row × Σ s` over the steps
+/// since its last change.
+struct Average {
+    /// Σ over steps of the weights `s × v`, settled up to `settled[row]`.
+    u: Vec<f32>,
+    /// Value of `sum_s` when each row was last settled.
+    settled: Vec<f64>,
+    /// Σ of `s` over the averaged steps.
+    sum_s: f64,
+    bias: Vec<f64>,
+    steps: f64,
+}
+
+impl Average {
+    fn settle(&mut self, v: &[f32], k: usize, row: usize) {
+        let d = (self.sum_s - self.settled[row]) as f32;
+        if d != 0.0 {
+            let (u, v) = (&mut self.u[row * k..row * k + k], &v[row * k..row * k + k]);
+            for (a, &w) in u.iter_mut().zip(v) {
+                *a += w * d;
+            }
+        }
+        self.settled[row] = self.sum_s;
+    }
+
+    fn settle_all(&mut self, v: &[f32], k: usize) {
+        for row in 0..self.settled.len() {
+            self.settle(v, k, row);
+        }
+    }
 }
 
 impl Sgd {
@@ -319,12 +361,36 @@ impl Sgd {
         argmax(&self.scores)
     }
 
+    fn start_average(&mut self) {
+        self.avg = Some(Average {
+            u: vec![0.0; self.v.len()],
+            settled: vec![0.0; self.v.len() / self.k],
+            sum_s: 0.0,
+            bias: vec![0.0; self.k],
+            steps: 0.0,
+        });
+    }
+
     fn step(&mut self, idx: &[u32], val: &[f32], y: usize, lr: f32, l2: f32, loss: Loss) {
+        self.update(idx, val, y, lr, l2, loss);
+        if let Some(a) = &mut self.avg {
+            a.sum_s += self.s as f64;
+            a.steps += 1.0;
+            for (ab, &b) in a.bias.iter_mut().zip(&self.b) {
+                *ab += b as f64;
+            }
+        }
+    }
+
+    fn update(&mut self, idx: &[u32], val: &[f32], y: usize, lr: f32, l2: f32, loss: Loss) {
         let k = self.k;
         self.compute_scores(idx, val);
         if l2 > 0.0 {
             self.s *= 1.0 - lr * l2;
             if self.s < 1e-3 {
+                if let Some(a) = &mut self.avg {
+                    a.settle_all(&self.v, k);
+                }
                 let s = self.s;
                 self.v.iter_mut().for_each(|w| *w *= s);
                 self.s = 1.0;
@@ -340,6 +406,9 @@ impl Sgd {
                 }
                 for (bk, gk) in self.b.iter_mut().zip(&g) {
                     *bk -= lr * gk;
+                }
+                if let Some(a) = &mut self.avg {
+                    idx.iter().for_each(|&i| a.settle(&self.v, k, i as usize));
                 }
                 for (&i, &x) in idx.iter().zip(val) {
                     let row = &mut self.v[i as usize * k..i as usize * k + k];
@@ -361,6 +430,9 @@ impl Sgd {
                 }
                 self.b[y] += lr;
                 self.b[r] -= lr;
+                if let Some(a) = &mut self.avg {
+                    idx.iter().for_each(|&i| a.settle(&self.v, k, i as usize));
+                }
                 for (&i, &x) in idx.iter().zip(val) {
                     let base = i as usize * k;
                     self.v[base + y] += step * x;
@@ -370,8 +442,23 @@ impl Sgd {
         }
     }
 
-    fn weights(&self) -> Vec<f32> {
-        self.v.iter().map(|w| w * self.s).collect()
+    /// The current weights, or their average when averaging.
+    fn weights(&mut self) -> Vec<f32> {
+        match &mut self.avg {
+            Some(a) if a.steps > 0.0 => {
+                a.settle_all(&self.v, self.k);
+                let n = a.steps as f32;
+                a.u.iter().map(|w| w / n).collect()
+            }
+            _ => self.v.iter().map(|w| w * self.s).collect(),
+        }
+    }
+
+    fn bias(&self) -> Vec<f32> {
+        match &self.avg {
+            Some(a) if a.steps > 0.0 => a.bias.iter().map(|b| (b / a.steps) as f32).collect(),
+            _ => self.b.clone(),
+        }
     }
 }
 

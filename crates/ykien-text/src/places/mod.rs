@@ -96,6 +96,17 @@ pub struct Candidate {
     pub matched: String,
 }
 
+/// One mention with every candidate unit as (unit, prior, context, share): the prior
+/// comes from the written prefix, the tier, the generation, the spelling and the default
+/// province; the context from other places named nearby; the share is the softmax of both.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Explained {
+    pub span: Range<usize>,
+    /// A bare short or common name, trusted only with context.
+    pub weak: bool,
+    pub candidates: Vec<(UnitRef, f32, f32, f32)>,
+}
+
 /// Tuning knobs; the defaults serve Hanoi.
 #[derive(Debug, Clone)]
 pub struct GazetteerOptions {
@@ -151,6 +162,11 @@ impl Gazetteer {
     /// callers who set their own threshold).
     pub fn find_all(&self, text: &str) -> Vec<PlaceMatch> {
         score::find(self, text)
+    }
+
+    /// Why each mention got its unit: all candidates with their scores.
+    pub fn explain(&self, text: &str) -> Vec<Explained> {
+        score::explain(self, text)
     }
 
     /// Ranked candidates for a place query such as "P. Thụy Phương, Q. Bắc Từ Liêm" or

@@ -17,6 +17,11 @@ const RELIABLE_BARE: f32 = 0.85;
 const RELIABLE_WEAK: f32 = 0.3;
 const RELIABLE_WEAK_IN_CONTEXT: f32 = 0.7;
 
+/// Relations at least this strong name an ancestor (see [`relation`]).
+const STRONG_RELATION: f32 = 1.5;
+const STRONG_CAP: f32 = 3.5;
+const WEAK_CAP: f32 = 2.0;
+
 /// Nearest other mentions consulted as context.
 const CONTEXT_NEIGHBOURS: usize = 12;
 
@@ -204,8 +209,10 @@ fn mention(
             }
             _ => {
                 prior += match u.level {
-                    Level::Province => 0.8,
-                    Level::District => 0.4,
+                    Level::Province => 1.2,
+                    // Bare district names are common in writing ("Bình Chánh, TP HCM");
+                    // bare commune names less so.
+                    Level::District => 0.8,
                     Level::Commune => 0.0,
                 };
             }
@@ -255,9 +262,17 @@ fn mention(
         return None;
     }
     let single = last - first == 1;
+    // One syllable alone is rarely a place, except the few cities and districts called
+    // so ("Huế", "Vinh").
+    let big_unit = cands
+        .iter()
+        .any(|c| all.units[c.unit].level != Level::Commune);
     let weak = prefix.is_none()
         && !self_prefixed
-        && ((single && !(all_upper && name_folded.len() >= 2)) || is_common(&name_folded));
+        && ((single
+            && !(all_upper && name_folded.len() >= 2)
+            && !(big_unit && name_folded.len() >= 3))
+            || is_common(&name_folded));
     Some(Mention {
         first,
         last,
@@ -270,12 +285,14 @@ fn mention(
 
 /// Keeps the set of non-overlapping mentions (prefix included) with the best total
 /// quality — weighted interval scheduling — so that in "thuy phuong bac tu liem" the
-/// "phuong" is read as the end of one name rather than the prefix of the next.
+/// "phuong" is read as the end of one name rather than the prefix of the next. Each mention
+/// costs a little, so that one long name beats two short ones of the same total length
+/// ("Văn Miếu - Quốc Tử Giám" is one ward, not "Văn Miếu" and "Quốc Tử Giám").
 fn select(mut raw: Vec<Mention>) -> Vec<Mention> {
     let quality = |m: &Mention| {
         (m.last - m.first) as f32 + if m.prefixed() { 1.5 } else { 0.0 }
             - if m.weak { 0.5 } else { 0.0 }
-            + 0.01
+            - 0.25
     };
     raw.sort_by(|a, b| {
         a.last
@@ -455,34 +472,47 @@ fn disambiguate(ms: &mut [Mention], tokens: &[Token<'_>]) {
                 .cands
                 .iter()
                 .map(|c| {
-                    near.iter()
-                        .map(|&(j, w)| {
-                            let other = &ms[j];
-                            let trust = if other.weak { 0.5 } else { 1.0 };
-                            w * trust
-                                * other
-                                    .cands
-                                    .iter()
-                                    .map(|o| o.p * relation(c.unit, o.unit, &mut district_succ))
-                                    .sum::<f32>()
-                        })
-                        .sum::<f32>()
+                    // Strong evidence (a parent district or province named nearby) adds up
+                    // to a cap; weak evidence (siblings, children) saturates lower, so that
+                    // a dozen sibling wards cannot outvote a written prefix.
+                    let (mut strong, mut weak) = (0.0f32, 0.0f32);
+                    for &(j, w) in &near {
+                        let other = &ms[j];
+                        let trust = if other.weak { 0.5 } else { 1.0 };
+                        for o in &other.cands {
+                            let r = relation(c.unit, o.unit, &mut district_succ);
+                            let x = w * trust * o.p * r;
+                            if r >= STRONG_RELATION {
+                                strong += x
+                            } else {
+                                weak += x
+                            }
+                        }
+                    }
+                    strong.min(STRONG_CAP) + WEAK_CAP * (1.0 - (-weak / WEAK_CAP).exp())
                 })
-                .collect();
+                .collect::<Vec<f32>>();
             contexts.push(ctx);
         }
         for (m, ctx) in ms.iter_mut().zip(contexts) {
             for (c, x) in m.cands.iter_mut().zip(ctx) {
-                // Saturates so that a dozen sibling wards cannot outvote a written prefix.
-                c.context = 3.0 * (1.0 - (-x / 3.0).exp());
+                c.context = x;
             }
             softmax(m);
         }
     }
 }
 
+/// Words announcing several units of one kind: "các xã", "những phường", "năm xã".
+const PLURAL: &[&str] = &[
+    "cac", "nhung", "hai", "ba", "bon", "nam", "sau", "bay", "tam", "chin", "muoi", "2", "3", "4",
+    "5", "6", "7", "8", "9", "10",
+];
+
 /// In "các xã Đồng Tháp, Song Phượng và Đan Phượng" the type word covers the whole list:
-/// a bare name right after a comma or "và" that follows a prefixed mention leans the same way.
+/// a bare name right after a comma or "và" that follows a plural prefixed mention leans the
+/// same way. Without the plural ("xã Vĩnh Lộc A, Bình Chánh, TP HCM") the names that follow
+/// are usually the levels above.
 fn inherit_list_prefix(ms: &mut [Mention], tokens: &[Token<'_>]) {
     let all = units();
     let mut carried: Option<(Prefix, usize)> = None;
@@ -507,7 +537,10 @@ fn inherit_list_prefix(ms: &mut [Mention], tokens: &[Token<'_>]) {
                 continue;
             }
         }
-        carried = own.map(|p| (p, m.last));
+        let plural = m
+            .prefix
+            .is_some_and(|(_, i)| i > 0 && PLURAL.contains(&tokens[i - 1].folded.as_str()));
+        carried = own.filter(|_| plural).map(|p| (p, m.last));
     }
 }
 
@@ -594,4 +627,29 @@ pub fn resolve_primary(g: &Gazetteer, query: &str) -> Vec<Candidate> {
         .collect();
     out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.unit.id.cmp(&b.unit.id)));
     out
+}
+
+/// Every mention with all its candidates and their prior, context and final share, for
+/// debugging and for showing why a unit was chosen.
+pub(super) fn explain(g: &Gazetteer, text: &str) -> Vec<super::Explained> {
+    let s = scan(text);
+    let ms = analyse(g, &s, false);
+    let all = units();
+    ms.iter()
+        .map(|m| {
+            let start = s.tokens[m.span_start()].start;
+            let end = s.tokens[m.last - 1].end;
+            let mut cands: Vec<(UnitRef, f32, f32, f32)> = m
+                .cands
+                .iter()
+                .map(|c| (UnitRef::of(&all.units[c.unit]), c.prior, c.context, c.p))
+                .collect();
+            cands.sort_by(|a, b| b.3.total_cmp(&a.3));
+            super::Explained {
+                span: start..end,
+                weak: m.weak,
+                candidates: cands,
+            }
+        })
+        .collect()
 }

@@ -58,7 +58,11 @@ pub(crate) fn viterbi<T>(
     let mut cur_i = matches!(s_i, Some(si) if si > s_b);
     for i in (1..n).rev() {
         tags[i] = cur_i;
-        cur_i = if cur_i { back[i] & 2 != 0 } else { back[i] & 1 != 0 };
+        cur_i = if cur_i {
+            back[i] & 2 != 0
+        } else {
+            back[i] & 1 != 0
+        };
     }
     tags[0] = false;
 }
@@ -69,21 +73,37 @@ mod tests {
 
     fn run(em: &[i32], join: &[bool], trans: [i32; 4]) -> Vec<bool> {
         let (mut tags, mut back) = (Vec::new(), Vec::new());
-        viterbi(em.len(), |i| join[i], |i| em[i], trans, &mut tags, &mut back);
+        viterbi(
+            em.len(),
+            |i| join[i],
+            |i| em[i],
+            trans,
+            &mut tags,
+            &mut back,
+        );
         tags
     }
 
     #[test]
     fn follows_emissions_and_constraints() {
-        assert_eq!(run(&[0, 5, -5, 3], &[false, true, true, true], [0; 4]), [false, true, false, true]);
-        assert_eq!(run(&[0, 5, 5], &[false, false, true], [0; 4]), [false, false, true]);
+        assert_eq!(
+            run(&[0, 5, -5, 3], &[false, true, true, true], [0; 4]),
+            [false, true, false, true]
+        );
+        assert_eq!(
+            run(&[0, 5, 5], &[false, false, true], [0; 4]),
+            [false, false, true]
+        );
         assert!(run(&[], &[], [0; 4]).is_empty());
     }
 
     #[test]
     fn transitions_matter() {
         // I after I is heavily penalised: the second join must go.
-        assert_eq!(run(&[0, 3, 2], &[false, true, true], [0, 0, 0, -10]), [false, true, false]);
+        assert_eq!(
+            run(&[0, 3, 2], &[false, true, true], [0, 0, 0, -10]),
+            [false, true, false]
+        );
     }
 
     #[test]
@@ -94,15 +114,26 @@ mod tests {
             let mut em = vec![0i32; n];
             let mut join = vec![false; n];
             for i in 0..n {
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 em[i] = (seed >> 40) as i32 % 11 - 5;
                 join[i] = i > 0 && !(seed >> 20).is_multiple_of(4);
             }
             seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
-            let trans = [(seed >> 50) as i32 % 5 - 2, (seed >> 44) as i32 % 5 - 2, (seed >> 38) as i32 % 5 - 2, (seed >> 32) as i32 % 5 - 2];
+            let trans = [
+                (seed >> 50) as i32 % 5 - 2,
+                (seed >> 44) as i32 % 5 - 2,
+                (seed >> 38) as i32 % 5 - 2,
+                (seed >> 32) as i32 % 5 - 2,
+            ];
             let got = run(&em, &join, trans);
             let score = |t: &[bool]| -> i32 {
-                (1..n).map(|i| trans[t[i - 1] as usize * 2 + t[i] as usize] + if t[i] { em[i] } else { 0 }).sum()
+                (1..n)
+                    .map(|i| {
+                        trans[t[i - 1] as usize * 2 + t[i] as usize] + if t[i] { em[i] } else { 0 }
+                    })
+                    .sum()
             };
             let mut best = i32::MIN;
             for mask in 0..(1u32 << n) {

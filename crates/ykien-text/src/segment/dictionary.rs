@@ -66,7 +66,11 @@ impl DictSet {
         // Load factor between 0.3 and 0.6: short probes, and a table small enough to stay
         // in cache (look-ups here are the segmenter's main memory traffic).
         let cap = (fps.len() * 5 / 3).max(16).next_power_of_two();
-        let mut set = DictSet { slots: vec![0; cap], mask: cap - 1, len: 0 };
+        let mut set = DictSet {
+            slots: vec![0; cap],
+            mask: cap - 1,
+            len: 0,
+        };
         for &fp in fps {
             set.insert(fp);
         }
@@ -130,6 +134,9 @@ mod tests {
         assert!((0..1000u64).all(|i| set.get(i * 7919) & 1 == 1));
         assert_eq!(set.get(7919), 5 | PREFIX);
         assert!((0..1000u64).filter(|i| set.get(i * 7919 + 1) != 0).count() < 2);
-        assert_eq!(DictSet::from_fingerprints(&set.sorted()).sorted(), set.sorted());
+        assert_eq!(
+            DictSet::from_fingerprints(&set.sorted()).sorted(),
+            set.sorted()
+        );
     }
 }

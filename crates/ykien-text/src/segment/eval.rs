@@ -22,7 +22,9 @@ pub fn conllu_sentences(text: &str) -> Vec<Vec<String>> {
             continue;
         }
         let mut cols = line.split('\t');
-        let (Some(id), Some(form)) = (cols.next(), cols.next()) else { continue };
+        let (Some(id), Some(form)) = (cols.next(), cols.next()) else {
+            continue;
+        };
         if id.contains('-') || id.contains('.') {
             continue;
         }
@@ -59,7 +61,11 @@ impl Score {
 
     pub fn f1(&self) -> f64 {
         let (p, r) = (self.precision(), self.recall());
-        if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
     }
 }
 
@@ -69,7 +75,10 @@ fn spans<'a>(words: impl IntoIterator<Item = &'a str>) -> Vec<(usize, usize)> {
     let mut pos = 0usize;
     let mut out = Vec::new();
     for w in words {
-        let n = w.chars().filter(|&c| !c.is_whitespace() && c != '_').count();
+        let n = w
+            .chars()
+            .filter(|&c| !c.is_whitespace() && c != '_')
+            .count();
         if n > 0 {
             out.push((pos, pos + n));
             pos += n;
@@ -86,7 +95,11 @@ pub fn score<'a, 'b>(
     let g = spans(gold);
     let p = spans(predicted);
     let gs: HashSet<(usize, usize)> = g.iter().copied().collect();
-    Score { correct: p.iter().filter(|s| gs.contains(s)).count(), predicted: p.len(), gold: g.len() }
+    Score {
+        correct: p.iter().filter(|s| gs.contains(s)).count(),
+        predicted: p.len(),
+        gold: g.len(),
+    }
 }
 
 #[cfg(test)]
@@ -96,14 +109,24 @@ mod tests {
     #[test]
     fn parses_conllu() {
         let t = "# c\n1\tchủ tịch\t_\n2-3\tx\t_\n2\txã\t_\n\n1\ta\t_\n";
-        assert_eq!(conllu_sentences(t), vec![vec!["chủ tịch".to_string(), "xã".into()], vec!["a".into()]]);
+        assert_eq!(
+            conllu_sentences(t),
+            vec![vec!["chủ tịch".to_string(), "xã".into()], vec!["a".into()]]
+        );
     }
 
     #[test]
     fn scores_spans() {
         let gold = ["chủ tịch", "xã", ","];
         let s = score(gold, ["chủ_tịch", "xã,"]);
-        assert_eq!(s, Score { correct: 1, predicted: 2, gold: 3 });
+        assert_eq!(
+            s,
+            Score {
+                correct: 1,
+                predicted: 2,
+                gold: 3
+            }
+        );
         assert_eq!(score(gold, gold).f1(), 1.0);
     }
 }

@@ -34,7 +34,14 @@ pub(crate) struct Ctx {
 /// How far, in tokens, the evidence for accented text reaches.
 const ACCENT_WINDOW: usize = 6;
 
-const EDGE: Ctx = Ctx { keys: Keys::EDGE, dict: 0, fold_dict: 0, mm: 0, mm_len: 0, accented: false };
+const EDGE: Ctx = Ctx {
+    keys: Keys::EDGE,
+    dict: 0,
+    fold_dict: 0,
+    mm: 0,
+    mm_len: 0,
+    accented: false,
+};
 
 /// Sets `accented` from the marks of the tokens around each token.
 fn mark_accented(ctx: &mut [Ctx]) {
@@ -60,7 +67,10 @@ fn mark_accented(ctx: &mut [Ctx]) {
 fn maximum_matching(ctx: &mut [Ctx], k: u8, lengths: bool, has: impl Fn(&Ctx, usize) -> bool) {
     let n = ctx.len();
     let longest_from = |ctx: &[Ctx], a: usize| -> usize {
-        (2..=MAX_SPAN).rev().find(|&len| has(&ctx[a], len)).unwrap_or(1)
+        (2..=MAX_SPAN)
+            .rev()
+            .find(|&len| has(&ctx[a], len))
+            .unwrap_or(1)
     };
     let mut a = 0;
     while a < n {
@@ -79,7 +89,10 @@ fn maximum_matching(ctx: &mut [Ctx], k: u8, lengths: bool, has: impl Fn(&Ctx, us
     let mut e = n;
     while e > 0 {
         // Longest span ending at token e - 1.
-        let len = (2..=MAX_SPAN.min(e)).rev().find(|&len| has(&ctx[e - len], len)).unwrap_or(1);
+        let len = (2..=MAX_SPAN.min(e))
+            .rev()
+            .find(|&len| has(&ctx[e - len], len))
+            .unwrap_or(1);
         for (j, c) in ctx[e - len..e].iter_mut().enumerate() {
             if j > 0 {
                 c.mm |= 1 << (2 * k + 1);
@@ -168,7 +181,10 @@ fn dict_mask(ctx: &[Ctx], i: usize, pick: impl Fn(&Ctx, usize) -> u8) -> (u32, [
         at(i - 3, 3),
         at(i, 3),
     ];
-    let mask = s.iter().enumerate().fold(0u32, |m, (k, &v)| m | ((v != 0) as u32) << k);
+    let mask = s
+        .iter()
+        .enumerate()
+        .fold(0u32, |m, (k, &v)| m | ((v != 0) as u32) << k);
     (mask, [s[0], s[1] | s[2], s[3] | s[4] | s[5], s[6], s[7]])
 }
 
@@ -197,7 +213,11 @@ fn h3(t: u64, a: u64, b: u64, c: u64) -> u64 {
 #[inline]
 pub(crate) fn gap_features(ctx: &[Ctx], i: usize, mut emit_any: impl FnMut(u64, bool)) {
     let get = |j: isize| -> &Ctx {
-        if j < 0 || j as usize >= ctx.len() { &EDGE } else { &ctx[j as usize] }
+        if j < 0 || j as usize >= ctx.len() {
+            &EDGE
+        } else {
+            &ctx[j as usize]
+        }
     };
     let ii = i as isize;
     let (p2, p1, c0, n1) = (get(ii - 2), get(ii - 1), get(ii), get(ii + 1));
@@ -205,7 +225,12 @@ pub(crate) fn gap_features(ctx: &[Ctx], i: usize, mut emit_any: impl FnMut(u64, 
     // Folded keys are read apart for accented and unaccented context: in accented text a
     // bare "thu" says something else than in text typed without marks.
     let accented = (p1.accented | c0.accented) as u64;
-    let (fa, fb, fc, fd) = (p2.keys.fold ^ accented, p1.keys.fold ^ accented, c0.keys.fold ^ accented, n1.keys.fold ^ accented);
+    let (fa, fb, fc, fd) = (
+        p2.keys.fold ^ accented,
+        p1.keys.fold ^ accented,
+        c0.keys.fold ^ accented,
+        n1.keys.fold ^ accented,
+    );
     let shape = |k: &Ctx| k.keys.shape as u64;
     let shapes = shape(p2) | shape(p1) << 4 | shape(c0) << 8 | shape(n1) << 12;
 
@@ -235,7 +260,6 @@ pub(crate) fn gap_features(ctx: &[Ctx], i: usize, mut emit_any: impl FnMut(u64, 
     lex(h2(29, dm as u64 & 0x3f, c));
     lex(h2(30, c0.keys.shape as u64, b));
     lex(h2(31, p1.keys.shape as u64, c));
-
 
     let mut emit = |h: u64| emit_any(h, false);
     emit(h1(1, 0));

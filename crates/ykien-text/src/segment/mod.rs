@@ -70,13 +70,17 @@ impl Default for Segmenter {
             // one word" rather than taking the process down.
             Arc::new(Model::from_bytes(EMBEDDED_BYTES).unwrap_or_else(|_| Model::empty()))
         });
-        Segmenter { model: Arc::clone(model) }
+        Segmenter {
+            model: Arc::clone(model),
+        }
     }
 }
 
 impl Segmenter {
     pub fn new(model: Model) -> Segmenter {
-        Segmenter { model: Arc::new(model) }
+        Segmenter {
+            model: Arc::new(model),
+        }
     }
 
     /// Loads a model from its serialized bytes (see [`Model::to_bytes`]).
@@ -117,11 +121,21 @@ impl Segmenter {
             gap_features(ctx, i, |h, _| sum += m.weights[m.slot(h)] as i32);
             sum
         };
-        viterbi(toks.len(), |i| toks[i].joinable, emission, m.trans, &mut s.tags, &mut s.back);
+        viterbi(
+            toks.len(),
+            |i| toks[i].joinable,
+            emission,
+            m.trans,
+            &mut s.tags,
+            &mut s.back,
+        );
         for (t, &join) in toks.iter().zip(&s.tags) {
             match out.last_mut() {
                 Some(w) if join => w.end = t.end,
-                _ => out.push(Word { start: t.start, end: t.end }),
+                _ => out.push(Word {
+                    start: t.start,
+                    end: t.end,
+                }),
             }
         }
     }
@@ -172,7 +186,12 @@ mod tests {
     fn words_cover_all_non_space_text() {
         let text = "  Hà Nội, ngày 30/4 (TP.HCM)...\n sinh viên ";
         let words = Segmenter::default().segment(text);
-        let joined: String = words.iter().map(|w| w.as_str(text)).collect::<String>().split_whitespace().collect();
+        let joined: String = words
+            .iter()
+            .map(|w| w.as_str(text))
+            .collect::<String>()
+            .split_whitespace()
+            .collect();
         let expected: String = text.split_whitespace().collect();
         assert_eq!(joined, expected);
         assert!(words.windows(2).all(|p| p[0].end <= p[1].start));
@@ -184,8 +203,17 @@ mod tests {
             vec!["sinh viên".into(), "đi".into(), "học".into()],
             vec!["học sinh".into(), "đi".into(), "chơi".into()],
         ];
-        let cfg = TrainConfig { epochs: 3, table_bits: 12, ..TrainConfig::default() };
-        let model = train(&sentences, [("sinh viên", 0), ("học sinh", 1)], &cfg, |_, _| {});
+        let cfg = TrainConfig {
+            epochs: 3,
+            table_bits: 12,
+            ..TrainConfig::default()
+        };
+        let model = train(
+            &sentences,
+            [("sinh viên", 0), ("học sinh", 1)],
+            &cfg,
+            |_, _| {},
+        );
         let seg = Segmenter::from_bytes(&model.to_bytes()).unwrap();
         assert_eq!(seg.segment_line("sinh viên đi học"), "sinh_viên đi học");
         assert_eq!(seg.segment_line("sinh vien di hoc"), "sinh_vien di hoc");

@@ -63,7 +63,13 @@ pub struct Model {
 impl Model {
     /// A model that never joins anything; the fallback if the embedded one were unusable.
     pub fn empty() -> Model {
-        Model { bits: 1, weights: vec![0; 2], trans: [0; 4], scale: 1.0, dict: DictSet::default() }
+        Model {
+            bits: 1,
+            weights: vec![0; 2],
+            trans: [0; 4],
+            scale: 1.0,
+            dict: DictSet::default(),
+        }
     }
 
     #[inline(always)]
@@ -120,7 +126,10 @@ impl Model {
             return Err(ModelError::Truncated);
         }
         let (body, sum) = bytes.split_at(bytes.len() - 8);
-        let mut r = Reader { bytes: body, pos: 8 };
+        let mut r = Reader {
+            bytes: body,
+            pos: 8,
+        };
         let format = r.u32()?;
         let features = r.u32()?;
         if format != FORMAT_VERSION || features != FEATURE_VERSION {
@@ -146,7 +155,9 @@ impl Model {
         let mut weights = vec![0i16; size];
         let mut idx = 0usize;
         for _ in 0..n {
-            idx = idx.checked_add(r.varint()? as usize).ok_or(ModelError::Invalid("weight index"))?;
+            idx = idx
+                .checked_add(r.varint()? as usize)
+                .ok_or(ModelError::Invalid("weight index"))?;
             let w = unzigzag(r.varint()?);
             if idx >= size || w < i16::MIN as i64 || w > i16::MAX as i64 {
                 return Err(ModelError::Invalid("weight"));
@@ -169,7 +180,13 @@ impl Model {
         if r.pos != body.len() {
             return Err(ModelError::Truncated);
         }
-        Ok(Model { bits, weights, trans, scale, dict: DictSet::from_fingerprints(&fps) })
+        Ok(Model {
+            bits,
+            weights,
+            trans,
+            scale,
+            dict: DictSet::from_fingerprints(&fps),
+        })
     }
 }
 
@@ -180,7 +197,9 @@ pub(crate) fn slot(h: u64, bits: u8) -> usize {
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 fn zigzag(v: i64) -> u64 {
@@ -246,7 +265,13 @@ mod tests {
         weights[200] = 32767;
         weights[255] = i16::MIN;
         let dict = DictSet::from_fingerprints(&[fingerprint(1) | 1, fingerprint(2) | 2]);
-        Model { bits: 8, weights, trans: [1, -2, 3, -4], scale: 0.5, dict }
+        Model {
+            bits: 8,
+            weights,
+            trans: [1, -2, 3, -4],
+            scale: 0.5,
+            dict,
+        }
     }
 
     #[test]
@@ -261,11 +286,17 @@ mod tests {
     #[test]
     fn refuses_damage() {
         let bytes = sample().to_bytes();
-        assert_eq!(Model::from_bytes(&bytes[..bytes.len() - 1]).unwrap_err(), ModelError::Checksum);
+        assert_eq!(
+            Model::from_bytes(&bytes[..bytes.len() - 1]).unwrap_err(),
+            ModelError::Checksum
+        );
         let mut flipped = bytes.clone();
         flipped[40] ^= 1;
         assert!(Model::from_bytes(&flipped).is_err());
-        assert_eq!(Model::from_bytes(b"nope").unwrap_err(), ModelError::BadMagic);
+        assert_eq!(
+            Model::from_bytes(b"nope").unwrap_err(),
+            ModelError::BadMagic
+        );
         for cut in 0..bytes.len() {
             assert!(Model::from_bytes(&bytes[..cut]).is_err());
         }

@@ -49,7 +49,9 @@ fn is_abbreviation(run: &str) -> bool {
         return false;
     }
     let first_upper = run.chars().next().is_some_and(char::is_uppercase);
-    let has_vowel = run.chars().any(|c| matches!(bare_letter(c), 'a' | 'e' | 'i' | 'o' | 'u' | 'y'));
+    let has_vowel = run
+        .chars()
+        .any(|c| matches!(bare_letter(c), 'a' | 'e' | 'i' | 'o' | 'u' | 'y'));
     (first_upper && n <= 2) || !has_vowel
 }
 
@@ -136,7 +138,11 @@ pub(crate) fn pretokenize(text: &str, out: &mut Vec<Tok>) {
         }
         let joinable = wordish && prev_wordish && saw_space && !saw_newline && !out.is_empty();
         debug_assert!(end <= bytes.len());
-        out.push(Tok { start, end, joinable });
+        out.push(Tok {
+            start,
+            end,
+            joinable,
+        });
         prev_wordish = wordish;
         saw_space = false;
         saw_newline = false;
@@ -155,12 +161,24 @@ mod tests {
 
     #[test]
     fn splits_punctuation_keeps_numbers() {
-        assert_eq!(toks("Hà Nội, ngày 30/4/2004."), ["Hà", "Nội", ",", "ngày", "30/4/2004", "."]);
-        assert_eq!(toks("giá 2.000 đồng (7,5%)..."), ["giá", "2.000", "đồng", "(", "7,5%", ")", "..."]);
-        assert_eq!(toks("TP.HCM và TP. Huế, GD-ĐT"), ["TP.HCM", "và", "TP.", "Huế", ",", "GD-ĐT"]);
+        assert_eq!(
+            toks("Hà Nội, ngày 30/4/2004."),
+            ["Hà", "Nội", ",", "ngày", "30/4/2004", "."]
+        );
+        assert_eq!(
+            toks("giá 2.000 đồng (7,5%)..."),
+            ["giá", "2.000", "đồng", "(", "7,5%", ")", "..."]
+        );
+        assert_eq!(
+            toks("TP.HCM và TP. Huế, GD-ĐT"),
+            ["TP.HCM", "và", "TP.", "Huế", ",", "GD-ĐT"]
+        );
         assert_eq!(toks("đi học."), ["đi", "học", "."]);
         assert_eq!(toks("ngành GD."), ["ngành", "GD", "."]);
-        assert_eq!(toks("ngành GD. \nTP. HCM"), ["ngành", "GD", ".", "TP.", "HCM"]);
+        assert_eq!(
+            toks("ngành GD. \nTP. HCM"),
+            ["ngành", "GD", ".", "TP.", "HCM"]
+        );
         assert_eq!(toks("a,b"), ["a", ",", "b"]);
     }
 

@@ -270,11 +270,27 @@ fn analyse(c: char) -> CharInfo {
         };
     }
     if let Some((base, tone, upper)) = split_tone(c) {
-        return CharInfo { base, tone, upper, marked: true, letter: true };
+        return CharInfo {
+            base,
+            tone,
+            upper,
+            marked: true,
+            letter: true,
+        };
     }
     let upper = c.is_uppercase();
-    let base = if upper { c.to_lowercase().next().unwrap_or(c) } else { c };
-    CharInfo { base, tone: 0, upper, marked: false, letter: is_latin_letter(c) || c.is_alphabetic() }
+    let base = if upper {
+        c.to_lowercase().next().unwrap_or(c)
+    } else {
+        c
+    };
+    CharInfo {
+        base,
+        tone: 0,
+        upper,
+        marked: false,
+        letter: is_latin_letter(c) || c.is_alphabetic(),
+    }
 }
 
 /// Computes the keys of one token's text.
@@ -329,19 +345,32 @@ pub(crate) fn keys(text: &str) -> Keys {
     let shape = if letters == 0 && digit == 0 {
         Shape::Punct
     } else if other > 0 {
-        if letters == 0 { Shape::Number } else { Shape::Other }
+        if letters == 0 {
+            Shape::Number
+        } else {
+            Shape::Other
+        }
     } else if letters == 0 {
         Shape::Digits
     } else if digit > 0 {
         Shape::Mixed
     } else if lower == 0 {
-        if upper == 1 { Shape::Title } else { Shape::Upper }
+        if upper == 1 {
+            Shape::Title
+        } else {
+            Shape::Upper
+        }
     } else if first_upper {
         Shape::Title
     } else {
         Shape::Lower
     };
-    Keys { norm, fold, shape, marked }
+    Keys {
+        norm,
+        fold,
+        shape,
+        marked,
+    }
 }
 
 /// Removes Vietnamese diacritics but keeps letter case ("Hà Nội" → "Ha Noi"); used to make
@@ -405,7 +434,10 @@ mod tests {
 
     #[test]
     fn strips_marks_keeping_case() {
-        assert_eq!(strip_marks("Sinh viên vi phạm ở Hà Nội, ĐƯỜNG"), "Sinh vien vi pham o Ha Noi, DUONG");
+        assert_eq!(
+            strip_marks("Sinh viên vi phạm ở Hà Nội, ĐƯỜNG"),
+            "Sinh vien vi pham o Ha Noi, DUONG"
+        );
         assert_eq!(strip_marks("Thu\u{0323}y"), "Thuy");
     }
 }

@@ -34,12 +34,20 @@ pub struct TrainConfig {
 
 impl Default for TrainConfig {
     fn default() -> Self {
-        TrainConfig { epochs: 15, seed: 0x5eed, table_bits: 18, unaccented_copy: true, case_copy: true, lexical_dropout: 0.4, ensemble: 3 }
+        TrainConfig {
+            epochs: 15,
+            seed: 0x5eed,
+            table_bits: 18,
+            unaccented_copy: true,
+            case_copy: true,
+            lexical_dropout: 0.4,
+            ensemble: 3,
+        }
     }
 }
 
 /// Builds the dictionary set from words written with spaces between syllables, each with
-/// the index (0..3) of the word list it comes from. Entries of one syllable, or longer than
+/// the index (0, 1 or 2) of the word list it comes from. Entries of one syllable, or longer than
 /// the features look at, are skipped.
 pub(crate) fn build_dictionary<'a>(words: impl IntoIterator<Item = (&'a str, u8)>) -> DictSet {
     let mut toks = Vec::new();
@@ -89,11 +97,18 @@ fn prepare(text: &str, word_ends: &[usize], dict: &DictSet, bits: u8) -> Prepare
         gold.push(t.joinable && word == prev_word);
         prev_word = word;
         if t.joinable {
-            gap_features(&ctx, i, |h, lexical| feats.push(slot(h, bits) as u32 | (lexical as u32) << 31));
+            gap_features(&ctx, i, |h, lexical| {
+                feats.push(slot(h, bits) as u32 | (lexical as u32) << 31)
+            });
         }
         offsets.push(feats.len() as u32);
     }
-    Prepared { joinable: toks.iter().map(|t| t.joinable).collect(), gold, offsets, feats }
+    Prepared {
+        joinable: toks.iter().map(|t| t.joinable).collect(),
+        gold,
+        offsets,
+        feats,
+    }
 }
 
 /// How a training sentence is rewritten before use.
@@ -136,8 +151,16 @@ impl Rng {
 /// A mask of 32 bits, each set with probability `1 - p`.
 fn dropout_mask(rng: &mut Rng, p: f32) -> u32 {
     let threshold = (p.clamp(0.0, 1.0) * 256.0) as u64;
-    let bytes = rng.next().to_le_bytes().into_iter().chain(rng.next().to_le_bytes()).chain(rng.next().to_le_bytes()).chain(rng.next().to_le_bytes());
-    bytes.enumerate().fold(0u32, |m, (j, x)| m | ((x as u64 >= threshold) as u32) << j)
+    let bytes = rng
+        .next()
+        .to_le_bytes()
+        .into_iter()
+        .chain(rng.next().to_le_bytes())
+        .chain(rng.next().to_le_bytes())
+        .chain(rng.next().to_le_bytes());
+    bytes
+        .enumerate()
+        .fold(0u32, |m, (j, x)| m | ((x as u64 >= threshold) as u32) << j)
 }
 
 /// Averaged perceptron state: `w` current weights, `u` time-weighted updates.
@@ -171,14 +194,19 @@ fn quantize(acc: &[f32], bits: u8, dict: &DictSet) -> Model {
     Model {
         bits,
         weights: acc[..n].iter().map(|&w| q(w) as i16).collect(),
-        trans: [q(acc[n]) as i32, q(acc[n + 1]) as i32, q(acc[n + 2]) as i32, q(acc[n + 3]) as i32],
+        trans: [
+            q(acc[n]) as i32,
+            q(acc[n + 1]) as i32,
+            q(acc[n + 2]) as i32,
+            q(acc[n + 3]) as i32,
+        ],
         scale,
         dict: dict.clone(),
     }
 }
 
 /// Trains a model on gold sentences (each a list of words, syllables separated by spaces)
-/// and dictionary words, each tagged with the index (0..3) of its word list so that the
+/// and dictionary words, each tagged with the index (0, 1 or 2) of its word list so that the
 /// model can learn how far to trust each list. With `ensemble` > 1, that many perceptrons
 /// with different shuffles and dropout draws are averaged, which steadies the result.
 /// `on_epoch(epoch, &model)` sees the model so far after each epoch of each member, for
@@ -191,20 +219,37 @@ pub fn train<'a>(
 ) -> Model {
     let bits = cfg.table_bits.clamp(8, 26);
     let dict = build_dictionary(dictionary);
-    let mut data: Vec<Prepared> =
-        sentences.iter().map(|s| prepare_sentence(s, &dict, bits, Variant::AsIs)).collect();
+    let mut data: Vec<Prepared> = sentences
+        .iter()
+        .map(|s| prepare_sentence(s, &dict, bits, Variant::AsIs))
+        .collect();
     if cfg.unaccented_copy {
-        data.extend(sentences.iter().map(|s| prepare_sentence(s, &dict, bits, Variant::Unaccented)));
+        data.extend(
+            sentences
+                .iter()
+                .map(|s| prepare_sentence(s, &dict, bits, Variant::Unaccented)),
+        );
     }
     if cfg.case_copy {
-        data.extend(sentences.iter().step_by(4).map(|s| prepare_sentence(s, &dict, bits, Variant::Upper)));
+        data.extend(
+            sentences
+                .iter()
+                .step_by(4)
+                .map(|s| prepare_sentence(s, &dict, bits, Variant::Upper)),
+        );
     }
     let size = 1usize << bits;
     let members = cfg.ensemble.max(1);
     let mut done = vec![0f32; size + 4];
     let mut model = quantize(&done, bits, &dict);
     for member in 0..members {
-        let mut st = Weights { w: vec![0.0; size], u: vec![0.0; size], tw: [0.0; 4], tu: [0.0; 4], c: 1.0 };
+        let mut st = Weights {
+            w: vec![0.0; size],
+            u: vec![0.0; size],
+            tw: [0.0; 4],
+            tu: [0.0; 4],
+            c: 1.0,
+        };
         let mut rng = Rng((cfg.seed ^ (member as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)) | 1);
         let mut order: Vec<usize> = (0..data.len()).collect();
         for epoch in 0..cfg.epochs {
@@ -221,7 +266,13 @@ pub fn train<'a>(
     model
 }
 
-fn run_epoch(data: &[Prepared], order: &mut [usize], st: &mut Weights, rng: &mut Rng, dropout: f32) {
+fn run_epoch(
+    data: &[Prepared],
+    order: &mut [usize],
+    st: &mut Weights,
+    rng: &mut Rng,
+    dropout: f32,
+) {
     for i in (1..order.len()).rev() {
         let j = (rng.next() % (i as u64 + 1)) as usize;
         order.swap(i, j);
@@ -234,7 +285,11 @@ fn run_epoch(data: &[Prepared], order: &mut [usize], st: &mut Weights, rng: &mut
         // Dropout draws: one bit per lexical feature and token.
         keep.clear();
         for _ in 0..n {
-            keep.push(if dropout > 0.0 { dropout_mask(rng, dropout) } else { u32::MAX });
+            keep.push(if dropout > 0.0 {
+                dropout_mask(rng, dropout)
+            } else {
+                u32::MAX
+            });
         }
         let feats_of = |i: usize| {
             let fs = &p.feats[p.offsets[i] as usize..p.offsets[i + 1] as usize];
@@ -268,5 +323,53 @@ fn run_epoch(data: &[Prepared], order: &mut [usize], st: &mut Weights, rng: &mut
             }
         }
         st.c += 1.0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn corpus() -> Vec<Vec<String>> {
+        let s = |ws: &[&str]| ws.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+        vec![
+            s(&["Chủ tịch", "xã", "Bùi Văn Luyến", "nhắc", "lại", "."]),
+            s(&["Hiện nay", "xã", "có", "68", "tổ", "nhân dân", ","]),
+        ]
+    }
+
+    #[test]
+    fn gold_tags_follow_words() {
+        let dict = build_dictionary([("nhân dân", 0)]);
+        let p = prepare_sentence(&corpus()[0], &dict, 12, Variant::AsIs);
+        assert_eq!(
+            p.gold,
+            [false, true, false, false, true, true, false, false, false]
+        );
+        assert!(p.joinable[1] && !p.joinable[8]);
+        let u = prepare_sentence(&corpus()[1], &dict, 12, Variant::Unaccented);
+        assert_eq!(
+            u.gold,
+            [false, true, false, false, false, false, false, true, false]
+        );
+    }
+
+    #[test]
+    fn training_is_deterministic_and_seed_dependent() {
+        let cfg = TrainConfig {
+            epochs: 3,
+            table_bits: 12,
+            ..TrainConfig::default()
+        };
+        let dict = [("chủ tịch", 0u8), ("nhân dân", 2)];
+        let a = train(&corpus(), dict, &cfg, |_, _| {}).to_bytes();
+        let b = train(&corpus(), dict, &cfg, |_, _| {}).to_bytes();
+        assert_eq!(a, b);
+        let other = TrainConfig {
+            seed: 7,
+            lexical_dropout: 0.5,
+            ..cfg
+        };
+        assert_ne!(a, train(&corpus(), dict, &other, |_, _| {}).to_bytes());
     }
 }

@@ -55,7 +55,7 @@ pub(crate) fn shape(tok: &str) -> BrandShape {
     let affix_end = ["bet", "club", "clb", "casino", "slot", "vip", "win", "nohu"]
         .iter()
         .any(|a| last.ends_with(a) && last.len() <= a.len() + 2);
-    let affix_start = run(0).starts_with("bet") || run(0).starts_with("nohu");
+    let affix_start = matches!(run(0), "bet" | "nohu");
     // "win98", "win7" are Windows, so "win" counts only after the digits
     if affix_end && (n == 2 && digits_first || n == 3 && !digits_first) {
         return BrandShape::Affix;
@@ -70,7 +70,12 @@ pub(crate) fn shape(tok: &str) -> BrandShape {
             (run(0), run(1))
         };
         // "win98", "xp86": software versions, not brands
-        if letters.len() <= 6 && lucky(digits) && !matches!(letters, "win" | "xp") {
+        let letters_ok = if digits_first {
+            letters.len() <= 4
+        } else {
+            letters.len() <= 6
+        };
+        if letters_ok && digits.len() >= 2 && lucky(digits) && !matches!(letters, "win" | "xp") {
             return BrandShape::Lucky;
         }
     }
@@ -98,8 +103,32 @@ mod tests {
     #[test]
     fn ordinary_alphanumerics_are_not_brands() {
         for t in [
-            "covid", "19", "4g", "5g", "h5n1", "a320", "u23", "2024", "ql1a", "win98", "win7",
-            "vn30", "g20", "iphone", "s500", "mp3", "h264", "b787",
+            "covid",
+            "19",
+            "4g",
+            "5g",
+            "h5n1",
+            "a320",
+            "u23",
+            "2024",
+            "ql1a",
+            "win98",
+            "win7",
+            "vn30",
+            "g20",
+            "iphone",
+            "s500",
+            "mp3",
+            "h264",
+            "b787",
+            "9h",
+            "6m",
+            "u6",
+            "6mu",
+            "9saeco",
+            "betterinet7",
+            "cydoor6",
+            "mm8",
         ] {
             assert_eq!(shape(t), BrandShape::No, "{t}");
         }

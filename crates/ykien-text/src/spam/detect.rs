@@ -145,12 +145,12 @@ fn phones(view: &View, text: &str) -> usize {
 
 pub fn detect(text: &str) -> SpamVerdict {
     let view = View::new(text);
-    let hits = find(&view);
+    let hits = find(&view, text);
     let n_sent = view.sentences.len();
     let spell: Vec<Spelling> = (0..view.tokens.len())
         .map(|t| spelling(&view, text, t))
         .collect();
-    let scrambled_hit = |h: &Hit| h.tokens.clone().any(|t| spell[t] == Spelling::Scrambled);
+    let scrambled_hit = |h: &Hit| h.disguised;
 
     // sentence flags and document context
     let mut flags = vec![SentenceFlags::default(); n_sent];
@@ -167,7 +167,9 @@ pub fn detect(text: &str) -> SpamVerdict {
                     doc_strong = true;
                 }
             }
-            Kind::Phrase(Class::BettingPromo) | Kind::Glued | Kind::KnownBrand => {
+            Kind::Phrase(Class::BettingPromo | Class::BettingSpam)
+            | Kind::Glued
+            | Kind::KnownBrand => {
                 f.betting = true;
                 f.strong = true;
                 doc_strong = true;
@@ -214,16 +216,21 @@ pub fn detect(text: &str) -> SpamVerdict {
                         )
                     }
                 }
-                Kind::Phrase(Class::BettingPromo) => {
+                Kind::Phrase(class @ (Class::BettingPromo | Class::BettingSpam)) => {
                     if scrambled {
                         (3.2, Family::Gambling, SpanKind::Scrambled, Seen::Scrambled)
                     } else {
-                        let w = if f.crime {
-                            0.3
-                        } else if crime_doc {
-                            0.6
+                        let full = if class == Class::BettingSpam {
+                            2.0
                         } else {
                             1.2
+                        };
+                        let w = if f.crime {
+                            full * 0.25
+                        } else if crime_doc {
+                            full * 0.5
+                        } else {
+                            full
                         };
                         (w, Family::Gambling, SpanKind::Betting, Seen::BettingWords)
                     }
@@ -265,7 +272,7 @@ pub fn detect(text: &str) -> SpamVerdict {
                 }
                 Kind::Glued => (2.0, Family::Gambling, SpanKind::Glued, Seen::Glued),
                 Kind::KnownBrand => {
-                    let w = if f.crime && !f.call { 1.0 } else { 2.5 };
+                    let w = if f.crime && !f.call { 1.0 } else { 3.0 };
                     (w, Family::Gambling, SpanKind::Brand, Seen::Brand)
                 }
                 Kind::BrandShape(BrandShape::Affix) => {

@@ -9,8 +9,12 @@
 pub(crate) enum Class {
     /// Gambling as a topic; news uses these words too ("đánh bạc", "lô đề").
     BettingTopic,
-    /// Wording of gambling promotion that news hardly uses ("soi kèo", "nổ hũ").
+    /// Wording of gambling promotion that news uses only now and then, mostly about
+    /// betting abroad ("tỷ lệ kèo", "cá cược trực tuyến").
     BettingPromo,
+    /// Wording only gambling sites write ("cổng game", "nổ hũ", "soi cầu"); news uses it
+    /// only when reporting a crime.
+    BettingSpam,
     /// Calls to action of gambling sites ("link vào", "nạp đầu").
     CallToAction,
     /// News reporting on a crime ("bị cáo", "khởi tố"): gambling words weigh less here.
@@ -40,6 +44,10 @@ pub(crate) const BETTING_TOPIC: &[&str] = &[
     "tỷ lệ cược",
     "tỉ lệ cược",
     "xổ số",
+    "xsmb",
+    "xsmn",
+    "xsmt",
+    "xskt",
     "bắn cá",
     "slot",
     "jackpot",
@@ -54,33 +62,41 @@ pub(crate) const BETTING_TOPIC: &[&str] = &[
 ];
 
 pub(crate) const BETTING_PROMO: &[&str] = &[
-    "soi kèo",
-    "soi cầu",
-    "kèo nhà cái",
     "tỷ lệ kèo",
     "tỉ lệ kèo",
     "kèo bóng đá",
-    "kèo thơm",
     "kèo chấp",
     "kèo tài xỉu",
-    "nhận định kèo",
-    "nổ hũ",
-    "quay hũ",
     "game bài",
-    "game bài đổi thưởng",
     "đổi thưởng",
-    "cổng game",
-    "bắn cá đổi thưởng",
     "casino trực tuyến",
     "casino online",
-    "live casino",
-    "sòng bài trực tuyến",
-    "sòng bài online",
     "cá cược trực tuyến",
     "cá cược online",
     "cá cược bóng đá trực tuyến",
     "cá độ online",
     "cá độ trực tuyến",
+    "đánh lô",
+    "thể thao ảo",
+    "phỏm online",
+    "mậu binh online",
+    "sicbo",
+    "sic bo",
+];
+
+pub(crate) const BETTING_SPAM: &[&str] = &[
+    "soi kèo",
+    "soi cầu",
+    "kèo nhà cái",
+    "nhận định kèo",
+    "kèo thơm",
+    "nổ hũ",
+    "quay hũ",
+    "game bài đổi thưởng",
+    "cổng game",
+    "bắn cá đổi thưởng",
+    "sòng bài trực tuyến",
+    "sòng bài online",
     "nhà cái uy tín",
     "nhà cái hàng đầu",
     "nhà cái số 1",
@@ -88,7 +104,6 @@ pub(crate) const BETTING_PROMO: &[&str] = &[
     "lô đề online",
     "lô đề trực tuyến",
     "đánh đề online",
-    "đánh lô",
     "dàn đề",
     "dàn lô",
     "bạch thủ",
@@ -96,38 +111,26 @@ pub(crate) const BETTING_PROMO: &[&str] = &[
     "lô xiên",
     "lô gan",
     "cầu lô",
-    "cầu đẹp",
-    "chốt số",
     "dự đoán xsmb",
     "dự đoán xổ số",
     "xổ số miền bắc dự đoán",
-    "xsmb",
-    "xsmn",
-    "xsmt",
-    "xskt",
-    "tài xỉu online",
-    "xóc đĩa online",
-    "xóc đĩa trực tuyến",
+    "đá gà thomo",
     "đá gà trực tuyến",
     "đá gà online",
-    "đá gà thomo",
-    "thể thao ảo",
     "game slot",
     "slot game",
-    "app cá cược",
     "cược thủ",
-    "tân thủ",
     "bet thủ",
     "sảnh casino",
     "sảnh game",
     "game đổi thưởng",
     "tiến lên miền nam đổi thưởng",
-    "phỏm online",
-    "mậu binh online",
-    "rồng hổ",
-    "sicbo",
-    "sic bo",
     "lô to online",
+    "tài xỉu online",
+    "xóc đĩa online",
+    "xóc đĩa trực tuyến",
+    "app cá cược",
+    "live casino",
 ];
 
 pub(crate) const CALL_TO_ACTION: &[&str] = &[
@@ -172,7 +175,6 @@ pub(crate) const CALL_TO_ACTION: &[&str] = &[
     "x2 tài khoản",
     "hoa hồng",
     "đại lý",
-    "tân binh",
     "trang chủ",
 ];
 
@@ -243,8 +245,7 @@ pub(crate) const ADVERT: &[&str] = &[
     "thuốc gia truyền",
     "bài thuốc gia truyền",
     "chữa khỏi dứt điểm",
-    "dứt điểm",
-    "khỏi hẳn",
+    "trị dứt điểm",
     "tăng kích thước",
     "cam kết hiệu quả",
     "hoàn tiền 100",
@@ -274,6 +275,7 @@ pub(crate) const ADVERT: &[&str] = &[
 ];
 
 pub(crate) const ADVERT_CALL: &[&str] = &[
+    "khỏi hẳn",
     "liên hệ zalo",
     "zalo",
     "hotline",

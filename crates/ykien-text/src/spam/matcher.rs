@@ -12,11 +12,14 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::brand::{BrandShape, shape};
 use super::lexicon::{
-    ADVERT, ADVERT_CALL, BETTING_PROMO, BETTING_TOPIC, CALL_TO_ACTION, CRIME_REPORT, Class,
-    GLUED_EXTRA, KNOWN_BRANDS,
+    ADVERT, ADVERT_CALL, BETTING_PROMO, BETTING_SPAM, BETTING_TOPIC, CALL_TO_ACTION, CRIME_REPORT,
+    Class, GLUED_EXTRA, KNOWN_BRANDS,
 };
-use super::view::{ALPHA, DIGIT, FOREIGN, View};
+use super::syllable::check_syllable;
+use super::view::{ALPHA, DIGIT, DISGUISED, FOREIGN, MARK, View};
+use super::vowels::vowel;
 use crate::fold::fold;
+use unicode_normalization::UnicodeNormalization;
 
 /// What a hit is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,11 +42,16 @@ pub(crate) struct Hit {
     pub folded: Range<usize>,
     /// Token indices covered.
     pub tokens: Range<usize>,
+    /// Some word of the phrase is spelled as no Vietnamese syllable (scrambled tones) or
+    /// with look-alike letters.
+    pub disguised: bool,
 }
 
 struct Lexicon {
     spaced: AhoCorasick,
     spaced_class: Vec<Class>,
+    /// The words of each spaced pattern as written, with diacritics, lower case.
+    spaced_words: Vec<Vec<String>>,
     glued: AhoCorasick,
     brands: HashSet<String>,
     /// Listed brands of four characters or more, to find them glued to other words.
@@ -61,9 +69,10 @@ fn folded_phrase(p: &str) -> String {
 fn lexicon() -> &'static Lexicon {
     static L: OnceLock<Lexicon> = OnceLock::new();
     L.get_or_init(|| {
-        let lists: [(&[&str], Class); 6] = [
+        let lists: [(&[&str], Class); 7] = [
             (BETTING_TOPIC, Class::BettingTopic),
             (BETTING_PROMO, Class::BettingPromo),
+            (BETTING_SPAM, Class::BettingSpam),
             (CALL_TO_ACTION, Class::CallToAction),
             (CRIME_REPORT, Class::CrimeReport),
             (ADVERT, Class::Advert),
@@ -72,18 +81,23 @@ fn lexicon() -> &'static Lexicon {
         let mut seen = HashSet::new();
         let mut patterns = Vec::new();
         let mut spaced_class = Vec::new();
+        let mut spaced_words = Vec::new();
         for (list, class) in lists {
             for p in list {
                 let f = folded_phrase(p);
                 if seen.insert(f.clone()) {
                     patterns.push(format!(" {f} "));
                     spaced_class.push(class);
+                    spaced_words.push(p.split_whitespace().map(str::to_lowercase).collect());
                 }
             }
         }
         let mut glued_set = HashSet::new();
         let mut glued = Vec::new();
-        let betting = BETTING_TOPIC.iter().chain(BETTING_PROMO);
+        let betting = BETTING_TOPIC
+            .iter()
+            .chain(BETTING_PROMO)
+            .chain(BETTING_SPAM);
         for p in betting {
             let f = folded_phrase(p);
             let g: String = f.chars().filter(|c| *c != ' ').collect();
@@ -106,6 +120,7 @@ fn lexicon() -> &'static Lexicon {
         Lexicon {
             spaced: build(&patterns),
             spaced_class,
+            spaced_words,
             glued: build(&glued),
             brands: KNOWN_BRANDS.iter().map(|b| b.to_string()).collect(),
             long_brands: KNOWN_BRANDS
@@ -127,7 +142,7 @@ fn brand_key(tok: &str) -> u32 {
 
 /// All hits, longest first where phrases nest ("kèo nhà cái" hides "nhà cái"; "tổ chức
 /// đánh bạc" hides "đánh bạc").
-pub(crate) fn find(view: &View) -> Vec<Hit> {
+pub(crate) fn find(view: &View, text: &str) -> Vec<Hit> {
     let lex = lexicon();
     let mut hits = Vec::new();
     let hay = view.folded.as_bytes();
@@ -135,11 +150,17 @@ pub(crate) fn find(view: &View) -> Vec<Hit> {
         let folded = m.start() + 1..m.end() - 1;
         let first = view.token_at(folded.start);
         let last = view.token_at(folded.end - 1);
+        let tokens = first..last + 1;
+        let words = &lex.spaced_words[m.pattern().as_usize()];
+        let Some(disguised) = same_phrase(view, text, tokens.clone(), words) else {
+            continue;
+        };
         hits.push(Hit {
             kind: Kind::Phrase(lex.spaced_class[m.pattern().as_usize()]),
             key: m.pattern().as_u32(),
             folded,
-            tokens: first..last + 1,
+            tokens,
+            disguised,
         });
     }
     for m in lex.glued.find_overlapping_iter(hay) {
@@ -149,10 +170,12 @@ pub(crate) fn find(view: &View) -> Vec<Hit> {
             key: GLUED_KEY_BASE | m.pattern().as_u32(),
             folded: view.tokens[t].folded.clone(),
             tokens: t..t + 1,
+            disguised: false,
         });
     }
     for (t, tok) in view.tokens.iter().enumerate() {
-        if tok.flags & FOREIGN != 0 || tok.flags & ALPHA == 0 {
+        // a word with Vietnamese marks is no brand ("66Một" is a number glued to a word)
+        if tok.flags & (FOREIGN | MARK) != 0 || tok.flags & ALPHA == 0 {
             continue;
         }
         let s = view.token_folded(t);
@@ -178,6 +201,7 @@ pub(crate) fn find(view: &View) -> Vec<Hit> {
                 key: brand_key(s),
                 folded: tok.folded.clone(),
                 tokens: t..t + 1,
+                disguised: false,
             });
         }
     }
@@ -204,13 +228,78 @@ pub(crate) fn find(view: &View) -> Vec<Hit> {
     out
 }
 
+/// Folding loses meaning: "kéo" (pull) and "kèo" (odds), "cuộc" and "cược", "sống thử"
+/// and "song thủ" fold alike. A phrase matched on folded text therefore stands only if
+/// each word is written as in the lexicon, or without any mark, or as no Vietnamese
+/// syllable at all (disguised). `Some(disguised)` when it stands.
+fn same_phrase(view: &View, text: &str, tokens: Range<usize>, words: &[String]) -> Option<bool> {
+    if tokens.len() != words.len() {
+        return Some(false);
+    }
+    let mut disguised = false;
+    for (t, w) in tokens.zip(words) {
+        let flags = view.tokens[t].flags;
+        if flags & DISGUISED != 0 {
+            disguised = true;
+            continue;
+        }
+        if flags & MARK == 0 {
+            continue;
+        }
+        let original = &text[view.token_original(t)];
+        if same_word(original, w) {
+            continue;
+        }
+        if check_syllable(original).is_err() {
+            disguised = true;
+            continue;
+        }
+        return None;
+    }
+    Some(disguised)
+}
+
+/// Same letters, same marks and same tone, wherever the tone sits ("hoà" = "hòa").
+fn same_word(a: &str, b: &str) -> bool {
+    fn key(w: &str) -> Option<([char; 12], usize, u8)> {
+        let composed: String;
+        let w = if w.chars().any(|c| ('\u{0300}'..='\u{036F}').contains(&c)) {
+            composed = w.nfc().collect();
+            &composed
+        } else {
+            w
+        };
+        let mut letters = ['\0'; 12];
+        let mut n = 0;
+        let mut tone = 0u8;
+        for c in w.chars() {
+            if n == letters.len() {
+                return None;
+            }
+            letters[n] = match vowel(c) {
+                Some(v) => {
+                    tone = tone.max(v.tone);
+                    v.base
+                }
+                None => c.to_lowercase().next().unwrap_or(c),
+            };
+            n += 1;
+        }
+        Some((letters, n, tone))
+    }
+    match (key(a), key(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn kinds(text: &str) -> Vec<(Kind, String)> {
         let v = View::new(text);
-        find(&v)
+        find(&v, text)
             .into_iter()
             .map(|h| (h.kind, text[v.original(h.folded)].to_string()))
             .collect()
@@ -221,11 +310,19 @@ mod tests {
         let k = kinds("Kèo nhà cái hôm nay");
         assert_eq!(
             k,
-            vec![(Kind::Phrase(Class::BettingPromo), "Kèo nhà cái".to_string())]
+            vec![(Kind::Phrase(Class::BettingSpam), "Kèo nhà cái".to_string())]
         );
         let k = kinds("tội tổ chức đánh bạc");
         assert_eq!(k.len(), 1);
         assert_eq!(k[0].0, Kind::Phrase(Class::CrimeReport));
+    }
+
+    #[test]
+    fn folding_collisions_do_not_match() {
+        assert!(kinds("kéo dài cuộc sống thử thách").is_empty());
+        assert_eq!(kinds("kèọ nhà cáỉ").len(), 1);
+        assert_eq!(kinds("keo nha cai").len(), 1);
+        assert_eq!(kinds("Kèo Nhà Cái").len(), 1);
     }
 
     #[test]

@@ -134,7 +134,8 @@ impl<'a> Tokens<'a> {
         let start = self.pos;
         let b = self.bytes[start];
         let (kind, end) = if b.is_ascii_digit() {
-            number::scan(self.text, start, self.prev_word_text())
+            self.digit_web(start)
+                .unwrap_or_else(|| number::scan(self.text, start, self.prev_word_text()))
         } else if b.is_ascii_alphabetic() {
             self.word_like(start)
         } else if b < 0x80 {
@@ -187,6 +188,25 @@ impl<'a> Tokens<'a> {
                 (TokenKind::Word, end)
             }
             _ => (TokenKind::Word, end),
+        }
+    }
+
+    /// "24h.com.vn", "123abc@gmail.com": web names may start with a digit.
+    fn digit_web(&self, start: usize) -> Option<(TokenKind, usize)> {
+        let b = self.bytes;
+        let mut r = start;
+        while r < b.len()
+            && (b[r].is_ascii_alphanumeric() || matches!(b[r], b'_' | b'-' | b'+' | b'%'))
+        {
+            r += 1;
+        }
+        let next_is_letter = b.get(r + 1).is_some_and(u8::is_ascii_alphabetic);
+        match b.get(r) {
+            Some(b'@') => web::email(self.text, start).map(|e| (TokenKind::Email, e)),
+            Some(b'.') if next_is_letter => web::email(self.text, start)
+                .map(|e| (TokenKind::Email, e))
+                .or_else(|| web::domain(self.text, start).map(|e| (TokenKind::Url, e))),
+            _ => None,
         }
     }
 

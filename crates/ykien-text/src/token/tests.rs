@@ -82,6 +82,10 @@ fn web_things() {
         vec!["https://hanoi.gov.vn/tin-tuc?id=1", "vnexpress.net"]
     );
     assert_eq!(kinds_of(s, Email), vec!["nguyen.van.a@gmail.com"]);
+    let s2 = "Đọc 24h.com.vn, gửi 123abc@yahoo.com, năm 2014.Sau đó 3.5 điểm";
+    assert_eq!(kinds_of(s2, Url), vec!["24h.com.vn"]);
+    assert_eq!(kinds_of(s2, Email), vec!["123abc@yahoo.com"]);
+    assert_eq!(kinds_of(s2, Number), vec!["2014", "3.5"]);
     assert_eq!(kinds_of(s, Hashtag), vec!["#MặtTrận"]);
     assert_eq!(kinds_of(s, Mention), vec!["@ubnd_hanoi"]);
     assert_eq!(

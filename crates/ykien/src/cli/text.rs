@@ -1,2 +1,196 @@
-//! Placeholder for the text-analysis commands (`segment`, `normalize`, `fold`, `analyze`),
-//! which will call ykien-text directly; they need no database.
+//! The text commands: `segment`, `normalize`, `fold` and `analyze`. They call ykien-text
+//! directly and need no database, so they work on any machine with just the binary.
+
+use std::io::{BufWriter, Read, Write};
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Args;
+use serde_json::{Value, json};
+use ykien_text::analysis::{Analysis, AnalyzeOptions, Analyzer};
+use ykien_text::places::UnitRef;
+
+use super::UsageError;
+
+/// Where the text comes from.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// A UTF-8 text file; `-` or nothing reads standard input
+    #[arg(value_name = "FILE|-")]
+    pub input: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Treat each line as a document (default: the whole input is one document)
+    #[arg(long)]
+    pub lines: bool,
+    /// Print one JSON object per document, one per line (JSON Lines)
+    #[arg(long)]
+    pub json: bool,
+    /// How many key phrases to report per document
+    #[arg(long, default_value_t = 8)]
+    pub keywords: usize,
+    /// Province preferred for ambiguous place names (GSO code; Hà Nội = 01; `none` for no preference)
+    #[arg(long, default_value = "01")]
+    pub default_province: String,
+}
+
+/// Reads the whole input and rejects invalid UTF-8 with its position, never guessing.
+fn read_input(args: &InputArgs) -> anyhow::Result<String> {
+    let mut bytes = Vec::new();
+    match args.input.as_deref() {
+        None => std::io::stdin().read_to_end(&mut bytes).context("cannot read standard input")?,
+        Some(p) if p.as_os_str() == "-" => {
+            std::io::stdin().read_to_end(&mut bytes).context("cannot read standard input")?
+        }
+        Some(p) => {
+            bytes = std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?;
+            bytes.len()
+        }
+    };
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        UsageError(format!(
+            "the input is not valid UTF-8 (byte {at}, line {line}); convert it first, \
+             e.g. `iconv -f WINDOWS-1258 -t UTF-8` (TCVN3 and VNI text already in UTF-8 is repaired automatically)"
+        ))
+        .into()
+    })
+}
+
+/// Applies `f` to each line and writes the results, one per line.
+fn per_line(args: &InputArgs, mut f: impl FnMut(&str) -> String) -> anyhow::Result<()> {
+    let text = read_input(args)?;
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    for line in text.lines() {
+        let res = writeln!(out, "{}", f(line));
+        if let Err(e) = res.and_then(|_| Ok(())) {
+            return quiet_broken_pipe(e);
+        }
+    }
+    out.flush().or_else(quiet_broken_pipe)
+}
+
+fn quiet_broken_pipe(e: std::io::Error) -> anyhow::Result<()> {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    Err(e).context("cannot write to standard output")
+}
+
+pub fn segment(args: InputArgs) -> anyhow::Result<()> {
+    let seg = ykien_text::segment::Segmenter::default();
+    per_line(&args, |line| seg.segment_line(line))
+}
+
+pub fn normalize(args: InputArgs) -> anyhow::Result<()> {
+    per_line(&args, |line| ykien_text::normalize::normalize(line).text)
+}
+
+pub fn fold(args: InputArgs) -> anyhow::Result<()> {
+    per_line(&args, |line| {
+        ykien_text::fold::fold(&ykien_text::normalize::normalize(line).text)
+    })
+}
+
+pub fn analyze(args: AnalyzeArgs) -> anyhow::Result<()> {
+    let text = read_input(&args.input)?;
+    let province = match args.default_province.as_str() {
+        "none" | "" => None,
+        code => {
+            if ykien_units::units().current(code).is_none() {
+                return Err(UsageError(format!("unknown province code {code:?}")).into());
+            }
+            Some(code.to_string())
+        }
+    };
+    let analyzer = Analyzer::new(AnalyzeOptions {
+        keywords: args.keywords,
+        default_province: province,
+        ..AnalyzeOptions::default()
+    });
+    let docs: Vec<&str> = if args.lines { text.lines().collect() } else { vec![text.as_str()] };
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    for doc in docs {
+        let a = analyzer.analyze(doc);
+        let res = if args.json {
+            serde_json::to_writer(&mut out, &to_json(&a))
+                .map_err(std::io::Error::other)
+                .and_then(|_| writeln!(out))
+        } else {
+            write_human(&mut out, &a)
+        };
+        if let Err(e) = res {
+            return quiet_broken_pipe(e);
+        }
+    }
+    out.flush().or_else(quiet_broken_pipe)
+}
+
+fn unit_json(u: &UnitRef) -> Value {
+    json!({ "id": u.id, "code": u.code, "name": u.name, "kind": u.kind, "legacy": u.legacy })
+}
+
+/// The JSON object documented in the README ("`ykien analyze --json`").
+pub fn to_json(a: &Analysis) -> Value {
+    json!({
+        "language": a.language.lang.code(),
+        "language_confidence": a.language.confidence,
+        "normalized": a.normalized,
+        "legacy_encoding": a.legacy_encoding.map(|e| format!("{e:?}").to_lowercase()),
+        "words": a.words,
+        "places": a.places.iter().map(|p| json!({
+            "code": p.found.unit.code,
+            "id": p.found.unit.id,
+            "name": p.found.unit.name,
+            "kind": p.found.unit.kind,
+            "legacy": p.found.unit.legacy,
+            "successors": p.found.successors.iter().map(|s| json!({"code": s.code, "name": s.name})).collect::<Vec<_>>(),
+            "parents": p.found.parents.iter().map(unit_json).collect::<Vec<_>>(),
+            "span": [p.span.start, p.span.end],
+            "text": p.found.text,
+            "confidence": p.found.confidence,
+        })).collect::<Vec<_>>(),
+        "pii": a.pii.iter().map(|p| json!({
+            "kind": format!("{:?}", p.kind).to_lowercase(),
+            "span": [p.span.start, p.span.end],
+        })).collect::<Vec<_>>(),
+        "keywords": a.keywords.iter().map(|k| json!({
+            "text": k.text,
+            "score": k.score,
+            "spans": k.spans.iter().map(|s| [s.start, s.end]).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "fingerprint": a.fingerprint,
+    })
+}
+
+fn write_human(out: &mut impl Write, a: &Analysis) -> std::io::Result<()> {
+    writeln!(out, "language:    {} ({:.2})", a.language.lang.code(), a.language.confidence)?;
+    writeln!(out, "fingerprint: {}", a.fingerprint)?;
+    writeln!(out, "words:       {}", a.words.join(" "))?;
+    for p in &a.places {
+        let succ: Vec<String> = p
+            .found
+            .successors
+            .iter()
+            .map(|s| format!("{} {}", s.code, s.name))
+            .collect();
+        let tail = if succ.is_empty() { String::new() } else { format!(" → {}", succ.join(", ")) };
+        let old = if p.found.unit.legacy { " (legacy)" } else { "" };
+        writeln!(
+            out,
+            "place:       {:?} = {} {}{old}{tail}",
+            p.found.text, p.found.unit.code, p.found.unit.name
+        )?;
+    }
+    for p in &a.pii {
+        writeln!(out, "pii:         {:?} at {}..{}", p.kind, p.span.start, p.span.end)?;
+    }
+    let kw: Vec<&str> = a.keywords.iter().map(|k| k.text.as_str()).collect();
+    writeln!(out, "keywords:    {}", kw.join("; "))?;
+    writeln!(out)
+}

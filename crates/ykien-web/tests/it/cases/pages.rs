@@ -62,6 +62,7 @@ pub async fn home_shows_the_unit_and_its_children(b: Backend) {
         .unwrap();
     assert!(html.contains("<h1>Phường Ba Đình</h1>"));
     assert!(html.contains("Tổ dân phố số 7"));
+    assert!(html.contains("<dd>Thành phố Hà Nội <span class=\"muted\">01</span></dd>"), "parent named");
     assert_eq!(count(&html), 1);
     assert!(
         !html.contains("Phường Hoàn Kiếm"),

@@ -1,0 +1,227 @@
+//! The whole reading of one document in one call: what `ykien analyze` prints and what the
+//! intake pipeline stores.
+//!
+//! Every stage works on the normalized text (so legacy encodings, old tone placement and
+//! odd spaces are already repaired), and every span it reports is mapped back to byte
+//! offsets in the caller's original text, which is never altered.
+
+use std::ops::Range;
+
+use crate::keywords::Keywords;
+use crate::lang::{self, LangGuess};
+use crate::minhash;
+use crate::normalize::{self, Encoding, Normalized};
+use crate::pii::{self, PiiKind};
+use crate::places::{Gazetteer, GazetteerOptions, PlaceMatch};
+use crate::segment::Segmenter;
+use crate::teencode;
+
+/// What to compute and how.
+#[derive(Debug, Clone)]
+pub struct AnalyzeOptions {
+    /// How many key phrases to report.
+    pub keywords: usize,
+    /// Expand teencode ("ko", "dc", "mik") before segmenting informal text.
+    pub expand_teencode: bool,
+    /// Province preferred when a place name is ambiguous (GSO code; Hà Nội is "01").
+    pub default_province: Option<String>,
+}
+
+impl Default for AnalyzeOptions {
+    fn default() -> Self {
+        AnalyzeOptions {
+            keywords: 8,
+            expand_teencode: true,
+            default_province: Some("01".into()),
+        }
+    }
+}
+
+/// A place found in the document; the span is in the original text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    pub span: Range<usize>,
+    pub found: PlaceMatch,
+}
+
+/// Personal data found in the document; the span is in the original text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pii {
+    pub kind: PiiKind,
+    pub span: Range<usize>,
+}
+
+/// A key phrase; spans are in the original text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Keyword {
+    pub text: String,
+    pub score: f32,
+    pub spans: Vec<Range<usize>>,
+}
+
+/// Everything ykien-text knows about one document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analysis {
+    pub language: LangGuess,
+    /// The normalized text (NFC, canonical tone placement, repaired encoding).
+    pub normalized: String,
+    /// The legacy encoding that was repaired, if any.
+    pub legacy_encoding: Option<Encoding>,
+    /// Words in the VLSP convention (syllables of a word joined by "_"), from the
+    /// analysis view (teencode expanded when the text reads as chat).
+    pub words: Vec<String>,
+    pub places: Vec<Place>,
+    pub pii: Vec<Pii>,
+    pub keywords: Vec<Keyword>,
+    /// SimHash of the folded text (16 hex digits): equal for texts that differ only in
+    /// case, diacritics, punctuation and spacing.
+    pub fingerprint: String,
+}
+
+/// Reusable analyzer: models are loaded once and shared.
+#[derive(Clone)]
+pub struct Analyzer {
+    options: AnalyzeOptions,
+    segmenter: Segmenter,
+    gazetteer: Gazetteer,
+    keywords: Keywords,
+}
+
+impl Default for Analyzer {
+    fn default() -> Self {
+        Analyzer::new(AnalyzeOptions::default())
+    }
+}
+
+impl Analyzer {
+    pub fn new(options: AnalyzeOptions) -> Analyzer {
+        let gazetteer = Gazetteer::new(GazetteerOptions {
+            default_province: options.default_province.clone(),
+            ..GazetteerOptions::default()
+        });
+        Analyzer {
+            options,
+            segmenter: Segmenter::default(),
+            gazetteer,
+            keywords: Keywords::default(),
+        }
+    }
+
+    pub fn analyze(&self, original: &str) -> Analysis {
+        let norm = normalize::normalize(original);
+        let back = |r: Range<usize>| norm.original_range(r);
+        let text = norm.text.as_str();
+
+        let language = lang::detect(text);
+        let words = self.words(&norm);
+        let places = self
+            .gazetteer
+            .find_places(text)
+            .into_iter()
+            .map(|found| Place {
+                span: back(found.span.clone()),
+                found,
+            })
+            .collect();
+        let pii = pii::detect(text)
+            .into_iter()
+            .map(|p| Pii {
+                kind: p.kind,
+                span: back(p.start..p.end),
+            })
+            .collect();
+        let keywords = self
+            .keywords
+            .extract(text, self.options.keywords)
+            .into_iter()
+            .map(|k| Keyword {
+                text: k.text,
+                score: k.score,
+                spans: k.spans.into_iter().map(back).collect(),
+            })
+            .collect();
+        Analysis {
+            language,
+            fingerprint: minhash::fingerprint(text),
+            legacy_encoding: norm.legacy,
+            words,
+            places,
+            pii,
+            keywords,
+            normalized: norm.text.clone(),
+        }
+    }
+
+    fn words(&self, norm: &Normalized) -> Vec<String> {
+        let view;
+        let text = if self.options.expand_teencode {
+            view = teencode::expand(&norm.text);
+            view.text.as_str()
+        } else {
+            norm.text.as_str()
+        };
+        self.segmenter
+            .segment(text)
+            .iter()
+            .map(|w| join_syllables(w.as_str(text)))
+            .collect()
+    }
+}
+
+/// "chuyển  đổi số" → "chuyển_đổi_số".
+fn join_syllables(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    let mut gap = false;
+    for c in word.chars() {
+        if c.is_whitespace() {
+            gap = true;
+        } else {
+            if gap && !out.is_empty() {
+                out.push('_');
+            }
+            gap = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_point_into_the_original() {
+        // Old tone placement and a zero-width space: the normalized text differs in length.
+        let original = "Người dân phường Thụy Phương (quận Bắc Từ Liêm) phản ánh:\u{200B} \
+                        hoà bình, gọi 0912 345 678 hoặc email an@example.vn.";
+        let a = Analyzer::default().analyze(original);
+        assert_eq!(a.language.lang, lang::Lang::Vietnamese);
+        let ward = a
+            .places
+            .iter()
+            .find(|p| p.found.unit.name == "Phường Thụy Phương")
+            .expect("the legacy ward is found");
+        assert!(ward.found.unit.legacy);
+        assert!(!ward.found.successors.is_empty());
+        assert!(original[ward.span.clone()].contains("Thụy Phương"));
+        let phone = a.pii.iter().find(|p| p.kind == PiiKind::Phone).expect("phone");
+        assert_eq!(&original[phone.span.clone()], "0912 345 678");
+        let mail = a.pii.iter().find(|p| p.kind == PiiKind::Email).expect("email");
+        assert_eq!(&original[mail.span.clone()], "an@example.vn");
+        assert!(a.normalized.contains("hòa bình"));
+        assert!(a.words.iter().any(|w| w == "người_dân" || w == "phản_ánh"));
+        assert_eq!(a.fingerprint.len(), 16);
+        for k in &a.keywords {
+            for s in &k.spans {
+                assert!(original.is_char_boundary(s.start) && original.is_char_boundary(s.end));
+            }
+        }
+    }
+
+    #[test]
+    fn joins_syllables_vlsp_style() {
+        assert_eq!(join_syllables("chuyển  đổi số"), "chuyển_đổi_số");
+        assert_eq!(join_syllables("a"), "a");
+    }
+}
