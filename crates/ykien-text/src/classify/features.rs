@@ -37,7 +37,7 @@ pub struct FeatureConfig {
 impl Default for FeatureConfig {
     fn default() -> Self {
         FeatureConfig {
-            bits: 20,
+            bits: 18,
             word_ngrams: 2,
             char_ngrams: None,
             accented: true,

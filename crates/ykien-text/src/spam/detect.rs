@@ -20,6 +20,8 @@ use super::{SpamLabel, SpamSpan, SpamVerdict, SpanKind};
 const THRESHOLD: f32 = 3.0;
 /// The most that topic words alone ("đánh bạc", "xổ số") can add up to.
 const TOPIC_CAP: f32 = 1.0;
+/// Spam words at most this share (%) of an article's tokens: injected, not a doorway.
+const SPARSE_PERCENT: usize = 12;
 /// Hits at least this heavy make their sentence a spam sentence.
 const SENTENCE_EVIDENCE: f32 = 0.8;
 
@@ -432,7 +434,17 @@ pub fn detect(text: &str) -> SpamVerdict {
                 clean_tokens += range.len();
             }
         }
-        injected = clean_sentences >= 2 && clean_tokens * 2 >= view.tokens.len();
+        // or: the spam words are a small share of a text long enough to be an article
+        let mut covered = vec![false; view.tokens.len()];
+        for (h, w) in hits.iter().zip(&weighed) {
+            if in_family(w) {
+                covered[h.tokens.clone()].iter_mut().for_each(|c| *c = true);
+            }
+        }
+        let spam_tokens = covered.iter().filter(|c| **c).count();
+        let n = view.tokens.len();
+        injected = (clean_sentences >= 2 && clean_tokens * 2 >= n)
+            || (n >= 50 && spam_tokens * 100 <= n * SPARSE_PERCENT);
     }
 
     // reasons

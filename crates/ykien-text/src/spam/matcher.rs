@@ -146,13 +146,16 @@ pub(crate) fn find(view: &View, text: &str) -> Vec<Hit> {
     let lex = lexicon();
     let mut hits = Vec::new();
     let hay = view.folded.as_bytes();
+    let alpha = view.tokens.iter().filter(|t| t.flags & ALPHA != 0).count();
+    let marked = view.tokens.iter().filter(|t| t.flags & MARK != 0).count();
+    let accented = marked * 100 >= alpha * 35;
     for m in lex.spaced.find_overlapping_iter(hay) {
         let folded = m.start() + 1..m.end() - 1;
         let first = view.token_at(folded.start);
         let last = view.token_at(folded.end - 1);
         let tokens = first..last + 1;
         let words = &lex.spaced_words[m.pattern().as_usize()];
-        let Some(disguised) = same_phrase(view, text, tokens.clone(), words) else {
+        let Some(disguised) = same_phrase(view, text, tokens.clone(), words, accented) else {
             continue;
         };
         hits.push(Hit {
@@ -232,11 +235,24 @@ pub(crate) fn find(view: &View, text: &str) -> Vec<Hit> {
 /// and "song thủ" fold alike. A phrase matched on folded text therefore stands only if
 /// each word is written as in the lexicon, or without any mark, or as no Vietnamese
 /// syllable at all (disguised). `Some(disguised)` when it stands.
-fn same_phrase(view: &View, text: &str, tokens: Range<usize>, words: &[String]) -> Option<bool> {
+///
+/// In a text written with diacritics, a word without marks where the phrase has them is
+/// another word ("Bạch Thu" is a name, not "bạch thủ") — unless the whole phrase was
+/// stripped of its marks, which spam does and names seldom do (no Title-case word).
+fn same_phrase(
+    view: &View,
+    text: &str,
+    tokens: Range<usize>,
+    words: &[String],
+    accented: bool,
+) -> Option<bool> {
     if tokens.len() != words.len() {
         return Some(false);
     }
     let mut disguised = false;
+    let mut stripped = false;
+    let mut exact_marked = false;
+    let mut title = false;
     for (t, w) in tokens.zip(words) {
         let flags = view.tokens[t].flags;
         if flags & DISGUISED != 0 {
@@ -244,16 +260,25 @@ fn same_phrase(view: &View, text: &str, tokens: Range<usize>, words: &[String]) 
             continue;
         }
         if flags & MARK == 0 {
+            if !w.is_ascii() {
+                stripped = true;
+                let mut cs = text[view.token_original(t)].chars();
+                title |= cs.next().is_some_and(char::is_uppercase) && cs.any(char::is_lowercase);
+            }
             continue;
         }
         let original = &text[view.token_original(t)];
         if same_word(original, w) {
+            exact_marked = true;
             continue;
         }
         if check_syllable(original).is_err() {
             disguised = true;
             continue;
         }
+        return None;
+    }
+    if stripped && accented && !disguised && (exact_marked || title) {
         return None;
     }
     Some(disguised)
@@ -323,6 +348,8 @@ mod tests {
         assert_eq!(kinds("kèọ nhà cáỉ").len(), 1);
         assert_eq!(kinds("keo nha cai").len(), 1);
         assert_eq!(kinds("Kèo Nhà Cái").len(), 1);
+        // a name in accented prose is not "bạch thủ"
+        assert!(kinds("Ông Bạch Thu đã đến dự buổi lễ tại nhà văn hóa").is_empty());
     }
 
     #[test]
