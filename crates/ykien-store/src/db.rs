@@ -58,17 +58,25 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(
     1,
     "foundation",
     include_str!("../migrations/sqlite/0001_foundation.sql"),
+), (
+    2,
+    "items",
+    include_str!("../migrations/sqlite/0002_items.sql"),
 )];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[(
     1,
     "foundation",
     include_str!("../migrations/postgres/0001_foundation.sql"),
+), (
+    2,
+    "items",
+    include_str!("../migrations/postgres/0002_items.sql"),
 )];
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The newest schema version this binary can run.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {
     Migrator::with_migrations(
@@ -283,7 +291,7 @@ mod tests {
         assert!(guard_versions(&[1], SQLITE_MIGRATIONS).is_ok());
         assert!(matches!(
             guard_versions(&[1, 99], SQLITE_MIGRATIONS),
-            Err(StoreError::SchemaTooNew { db: 99, binary: 1 })
+            Err(StoreError::SchemaTooNew { db: 99, binary: SCHEMA_VERSION })
         ));
     }
 }

@@ -11,7 +11,10 @@
 mod audit;
 mod db;
 mod error;
+mod items;
+mod jobs;
 mod model;
+mod search;
 mod secret;
 mod sessions;
 mod tokens;
@@ -20,10 +23,16 @@ mod users;
 
 pub use db::SCHEMA_VERSION;
 pub use error::StoreError;
+pub use items::{
+    ANALYZE_JOB, Channel, Confidentiality, Heard, Item, MAX_TEXT_BYTES, NewItem, OpinionReport,
+    Submitted, content_hash,
+};
+pub use jobs::{AnalysisRecord, Failure, Job, QueueStats};
 pub use model::{
     AuditEvent, DbConfig, LoadReport, MemberOrg, NewUser, Session, SuccessionRow, TokenInfo,
     UnitRow, User,
 };
+pub use search::{SearchHit, SearchQuery, query_words};
 pub use ykien_core::{Actor, Role, UnitId};
 
 use db::{Db, db};

@@ -30,12 +30,29 @@ fn read_jsonl(path: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// CPU seconds used by this process so far (user + system), from /proc; the wall clock
+/// alone would charge us for other processes on a shared machine.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map(|x| x.1).unwrap_or("");
+    let f: Vec<f64> = after
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0.0))
+        .collect();
+    // Fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+    (f.get(11).unwrap_or(&0.0) + f.get(12).unwrap_or(&0.0)) / 100.0
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut cfg = TrainConfig::for_task("topic");
     let (mut train_path, mut dev_path, mut save) = (None, None, None);
     let mut i = 0;
-    let val = |i: usize| args.get(i + 1).cloned().unwrap_or_else(|| panic!("{} needs a value", args[i]));
+    let val = |i: usize| {
+        args.get(i + 1)
+            .cloned()
+            .unwrap_or_else(|| panic!("{} needs a value", args[i]))
+    };
     while i < args.len() {
         let a = args[i].as_str();
         match a {
@@ -58,6 +75,8 @@ fn main() {
                     Some((lo.parse().expect("min"), hi.parse().expect("max")))
                 };
             }
+            "--calibrate" => cfg.calibrate = val(i).parse().expect("calibrate"),
+            "--ensemble" => cfg.ensemble = val(i).parse().expect("ensemble"),
             "--epochs" => cfg.epochs = val(i).parse().expect("epochs"),
             "--lr" => cfg.learning_rate = val(i).parse().expect("lr"),
             "--l2" => cfg.l2 = val(i).parse().expect("l2"),
@@ -83,6 +102,10 @@ fn main() {
                 cfg.features.segment = true;
                 i -= 1;
             }
+            "--title" => {
+                cfg.features.title = true;
+                i -= 1;
+            }
             "--no-idf" => {
                 cfg.features.idf = false;
                 i -= 1;
@@ -93,33 +116,63 @@ fn main() {
     }
     let train_rows = read_jsonl(&train_path.expect("--train"));
     let dev_rows = read_jsonl(&dev_path.expect("--dev"));
-    let train_ex: Vec<Example> = train_rows.iter().map(|(t, l)| Example { text: t, label: l }).collect();
-    let dev_ex: Vec<Example> = dev_rows.iter().map(|(t, l)| Example { text: t, label: l }).collect();
+    let train_ex: Vec<Example> = train_rows
+        .iter()
+        .map(|(t, l)| Example { text: t, label: l })
+        .collect();
+    let dev_ex: Vec<Example> = dev_rows
+        .iter()
+        .map(|(t, l)| Example { text: t, label: l })
+        .collect();
 
+    let c0 = cpu_seconds();
     let t0 = Instant::now();
     let mut stages = Vec::new();
     let model = train_with_progress(&train_ex, &cfg, &mut |p| match p {
-        Progress::Featurized { done, total } if done == total => stages.push(format!("features {:.2}s", t0.elapsed().as_secs_f64())),
-        Progress::Epoch { epoch, holdout_accuracy, .. } => stages.push(format!("epoch {epoch} {:.2}s {holdout_accuracy:?}", t0.elapsed().as_secs_f64())),
+        Progress::Featurized { done, total } if done == total => {
+            stages.push(format!("features {:.2}s", t0.elapsed().as_secs_f64()))
+        }
+        Progress::Epoch {
+            epoch,
+            holdout_accuracy,
+            ..
+        } => stages.push(format!(
+            "epoch {epoch} {:.2}s {holdout_accuracy:?}",
+            t0.elapsed().as_secs_f64()
+        )),
         _ => {}
     })
     .expect("training failed");
     eprintln!("{}", stages.join("; "));
     let train_s = t0.elapsed().as_secs_f64();
+    let train_cpu = cpu_seconds() - c0;
     let bytes = model.to_bytes();
     let clf = Classifier::new(model);
+    let c1 = cpu_seconds();
     let t1 = Instant::now();
     let eval = clf.evaluate(&dev_ex);
     let predict_s = t1.elapsed().as_secs_f64();
+    let predict_cpu = (cpu_seconds() - c1).max(0.01);
+    // Calibration check: mean probability of the predicted label (should be near accuracy).
+    let confidence = dev_ex
+        .iter()
+        .map(|e| clf.predict_index(e.text).1 as f64)
+        .sum::<f64>()
+        / dev_ex.len() as f64;
+    eprintln!(
+        "mean confidence {confidence:.4} (accuracy {:.4})",
+        eval.accuracy()
+    );
     if let Some(p) = save {
         std::fs::write(&p, &bytes).unwrap_or_else(|e| panic!("{p}: {e}"));
     }
     eprintln!("{eval}");
     println!(
-        "{{\"system\":\"ykien {} {:?} e{} lr{} l2{}\",\"accuracy\":{:.4},\"macro_f1\":{:.4},\"train_s\":{:.3},\"predict_s\":{:.3},\"predict_docs_per_s\":{:.0},\"model_bytes\":{},\"nonzero_rows\":{}}}",
+        "{{\"system\":\"ykien {} {:?} e{}x{} lr{} l2{}\",\"accuracy\":{:.4},\"macro_f1\":{:.4},\"train_s\":{:.3},\"predict_s\":{:.3},\"predict_docs_per_s\":{:.0},\"model_bytes\":{},\"nonzero_rows\":{},\"train_cpu_s\":{:.3},\"predict_cpu_docs_per_s\":{:.0}}}",
         clf.model().features().describe(),
         cfg.loss,
         cfg.epochs,
+        cfg.ensemble,
         cfg.learning_rate,
         cfg.l2,
         eval.accuracy(),
@@ -128,6 +181,8 @@ fn main() {
         predict_s,
         dev_ex.len() as f64 / predict_s,
         bytes.len(),
-        clf.model().nonzero_rows()
+        clf.model().nonzero_rows(),
+        train_cpu,
+        dev_ex.len() as f64 / predict_cpu
     );
 }

@@ -14,7 +14,9 @@ use crate::normalize::{self, Encoding, Normalized};
 use crate::pii::{self, PiiKind};
 use crate::places::{Gazetteer, GazetteerOptions, PlaceMatch};
 use crate::segment::Segmenter;
+use crate::sentiment::{Lexicon, Sentiment};
 use crate::teencode;
+use crate::topics::{SeedScorer, Taxonomy};
 
 /// What to compute and how.
 #[derive(Debug, Clone)]
@@ -59,6 +61,17 @@ pub struct Keyword {
     pub spans: Vec<Range<usize>>,
 }
 
+/// A topic of the default taxonomy (or "other", Khác, when no seed term is found).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopicTag {
+    /// Taxonomy id ("land", "environment", …, or "other").
+    pub id: String,
+    /// Vietnamese name ("Đất đai, xây dựng").
+    pub label: String,
+    /// Share in 0..=1.
+    pub score: f32,
+}
+
 /// Everything ykien-text knows about one document.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Analysis {
@@ -76,6 +89,10 @@ pub struct Analysis {
     /// SimHash of the folded text (16 hex digits): equal for texts that differ only in
     /// case, diacritics, punctuation and spacing.
     pub fingerprint: String,
+    /// Up to three topics of the default taxonomy from its seed terms, best first.
+    pub topics: Vec<TopicTag>,
+    /// The shipped lexicon's reading; evidence spans are in the original text.
+    pub sentiment: Sentiment,
 }
 
 /// Reusable analyzer: models are loaded once and shared.
@@ -85,6 +102,14 @@ pub struct Analyzer {
     segmenter: Segmenter,
     gazetteer: Gazetteer,
     keywords: Keywords,
+    topics: &'static SeedScorer,
+    lexicon: &'static Lexicon,
+}
+
+/// Seed scorer of the shipped taxonomy, built once.
+fn default_topics() -> &'static SeedScorer {
+    static S: std::sync::OnceLock<SeedScorer> = std::sync::OnceLock::new();
+    S.get_or_init(|| SeedScorer::new(Taxonomy::embedded().clone()))
 }
 
 impl Default for Analyzer {
@@ -104,6 +129,8 @@ impl Analyzer {
             segmenter: Segmenter::default(),
             gazetteer,
             keywords: Keywords::default(),
+            topics: default_topics(),
+            lexicon: Lexicon::embedded(),
         }
     }
 
@@ -140,7 +167,19 @@ impl Analyzer {
                 spans: k.spans.into_iter().map(back).collect(),
             })
             .collect();
+        let topics = self
+            .topics
+            .score(text, 3, 0.15)
+            .into_iter()
+            .map(|t| TopicTag {
+                id: t.id,
+                label: t.name_vi,
+                score: t.score,
+            })
+            .collect();
         Analysis {
+            topics,
+            sentiment: self.lexicon.sentiment(original),
             language,
             fingerprint: minhash::fingerprint(text),
             legacy_encoding: norm.legacy,
@@ -212,11 +251,23 @@ mod tests {
         assert!(a.normalized.contains("hòa bình"));
         assert!(a.words.iter().any(|w| w == "người_dân" || w == "phản_ánh"));
         assert_eq!(a.fingerprint.len(), 16);
+        assert!(!a.topics.is_empty());
         for k in &a.keywords {
             for s in &k.spans {
                 assert!(original.is_char_boundary(s.start) && original.is_char_boundary(s.end));
             }
         }
+    }
+
+    #[test]
+    fn topics_and_sentiment() {
+        let original = "Người dân rất bức xúc vì tiền đền bù giải phóng mặt bằng quá thấp";
+        let a = Analyzer::default().analyze(original);
+        assert_eq!(a.topics[0].id, "land");
+        assert_eq!(a.topics[0].label, "Đất đai, xây dựng");
+        assert_eq!(a.sentiment.label, crate::sentiment::SentimentLabel::Negative);
+        let e = &a.sentiment.evidence[0];
+        assert_eq!(&original[e.span.clone()], "bức xúc");
     }
 
     #[test]

@@ -17,4 +17,6 @@ pub mod lang;
 pub mod classify;
 pub mod keywords;
 pub mod spam;
+pub mod topics;
+pub mod sentiment;
 pub mod analysis;

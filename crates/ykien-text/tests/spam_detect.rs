@@ -184,3 +184,32 @@ fn clean_text_has_no_reasons_to_show() {
     assert!(v.reasons.is_empty() && v.spans.is_empty() && !v.injected);
     assert_eq!(detect("").label, SpamLabel::None);
 }
+
+#[test]
+fn look_alike_letters_count_as_disguise() {
+    // Cyrillic "а" in "nhа" and "cái"
+    let v = detect("Chơi tại nh\u{0430} c\u{0430}́i uy tín số 1, đăng ký ngay");
+    assert_eq!(v.label, SpamLabel::Gambling, "{v:?}");
+    assert!(
+        v.spans.iter().any(|s| s.kind == SpanKind::Scrambled),
+        "{v:?}"
+    );
+}
+
+#[test]
+fn scrambled_spelling_without_other_signs_is_other() {
+    let v = detect("Chàò bạn, hôm nảy trờì đẹp quá, mình đì chơí vớì nhàù nhé");
+    assert_eq!(v.label, SpamLabel::Other, "{v:?}");
+    assert!(v.reasons.iter().any(|r| r.code == "obfuscated_spelling"));
+}
+
+#[test]
+fn unlisted_brand_the_page_keeps_naming_with_deposit_talk_is_caught() {
+    let text = "Hướng dẫn cho người mới ở qz88. Tài khoản qz88 mở trong một phút. \
+Muốn rút tiền thì vào mục ví. Thưởng nạp đầu 100%. Hỗ trợ qz88 suốt ngày đêm.";
+    let v = detect(text);
+    assert_eq!(v.label, SpamLabel::Gambling, "{v:?}");
+    // the same words once, without the brand coming back, are not enough
+    let once = "Hướng dẫn cho người mới ở qz88. Muốn rút tiền thì vào mục ví.";
+    assert_eq!(detect(once).label, SpamLabel::None);
+}

@@ -76,6 +76,10 @@ enum Command {
     Fold(cli::text::InputArgs),
     /// Analyze documents: language, words, places, personal data, key phrases, fingerprint
     Analyze(cli::text::AnalyzeArgs),
+    /// Import items from a JSONL or CSV file, then analyze them (idempotent; bad rows reported)
+    Ingest(cli::ingest::IngestArgs),
+    /// Search the items: "thuy phuong" finds "Thụy Phương"
+    Search(cli::search::SearchArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -104,5 +108,7 @@ fn run(args: Cli) -> anyhow::Result<()> {
         Command::Normalize(a) => cli::text::normalize(a),
         Command::Fold(a) => cli::text::fold(a),
         Command::Analyze(a) => cli::text::analyze(a),
+        Command::Ingest(a) => cli::runtime()?.block_on(cli::ingest::run(&g, a)),
+        Command::Search(a) => cli::runtime()?.block_on(cli::search::run(&g, a)),
     }
 }

@@ -52,6 +52,10 @@ on_both_backends!(
     locked_database_is_a_clear_error_and_writes_nothing,
     scope_matches_the_tree_for_sampled_pairs,
     concurrent_writers_all_succeed,
+    items_are_idempotent_stored_untouched_and_audited,
+    items_are_scoped_restricted_and_masked,
+    jobs_retry_fail_and_survive_dead_workers,
+    search_folds_segments_filters_and_scopes,
 );
 
 /// Failures that do not need a working database: both backends' error paths.

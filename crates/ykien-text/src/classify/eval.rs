@@ -124,9 +124,19 @@ impl fmt::Display for Evaluation {
             self.accuracy(),
             self.macro_f1()
         )?;
-        let width = self.labels.iter().map(|l| l.chars().count()).max().unwrap_or(5).max(5);
+        let width = self
+            .labels
+            .iter()
+            .map(|l| l.chars().count())
+            .max()
+            .unwrap_or(5)
+            .max(5);
         writeln!(f)?;
-        writeln!(f, "{:>3}  {:<width$}  precision  recall      f1  support", "#", "label")?;
+        writeln!(
+            f,
+            "{:>3}  {:<width$}  precision  recall      f1  support",
+            "#", "label"
+        )?;
         let per = self.per_label();
         for (i, l) in self.labels.iter().enumerate() {
             if let Some(s) = per.iter().find(|s| &s.label == l) {

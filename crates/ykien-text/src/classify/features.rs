@@ -32,6 +32,8 @@ pub struct FeatureConfig {
     pub segment: bool,
     /// Weight buckets by inverse document frequency learnt at training time.
     pub idf: bool,
+    /// Words of the first line (a title or subject) count again as title words.
+    pub title: bool,
 }
 
 impl Default for FeatureConfig {
@@ -44,6 +46,7 @@ impl Default for FeatureConfig {
             folded: false,
             segment: false,
             idf: true,
+            title: false,
         }
     }
 }
@@ -53,6 +56,7 @@ impl Default for FeatureConfig {
 enum Name<'a> {
     Text(&'a str),
     Pair(&'a str, &'a str),
+    Title(&'a Name<'a>),
     Hidden,
 }
 
@@ -61,6 +65,7 @@ impl Name<'_> {
         match self {
             Name::Text(t) => t.to_string(),
             Name::Pair(a, b) => format!("{a} {b}"),
+            Name::Title(n) => format!("title: {}", n.render()),
             Name::Hidden => String::new(),
         }
     }
@@ -79,6 +84,7 @@ const NS_WORD: u64 = 0x243F_6A88_85A3_08D3;
 const NS_PAIR: u64 = 0x1319_8A2E_0370_7344;
 const NS_CHAR: u64 = 0xA409_3822_299F_31D0;
 const NS_FOLDED: u64 = 0x082E_FA98_EC4E_6C89;
+const NS_TITLE: u64 = 0x4528_21E6_38D0_1377;
 
 #[inline]
 fn fmix64(mut h: u64) -> u64 {
@@ -121,6 +127,8 @@ struct Tok {
     fold: (u32, u32),
     /// Punctuation (not just spaces) came before it, so no pair spans the gap.
     after_break: bool,
+    /// On the first line.
+    title: bool,
 }
 
 /// Reusable buffers; one per thread or per caller.
@@ -194,6 +202,9 @@ impl FeatureConfig {
         if self.segment {
             parts.push("segmented".into());
         }
+        if self.title {
+            parts.push("title".into());
+        }
         if self.idf {
             parts.push("idf".into());
         }
@@ -228,16 +239,19 @@ impl FeatureConfig {
         let want_fold = self.folded;
         let mut start: Option<(usize, usize)> = None;
         let mut brk = true;
+        let mut title = true;
         let close = |start: &mut Option<(usize, usize)>,
                      toks: &mut Vec<Tok>,
                      acc: &String,
                      fold: &String,
-                     brk: &mut bool| {
+                     brk: &mut bool,
+                     title: bool| {
             if let Some((a, f)) = start.take() {
                 toks.push(Tok {
                     acc: (a as u32, acc.len() as u32),
                     fold: (f as u32, fold.len() as u32),
                     after_break: *brk,
+                    title,
                 });
                 *brk = false;
             }
@@ -268,18 +282,26 @@ impl FeatureConfig {
                     }
                 }
             } else {
-                close(&mut start, toks, acc, fold, &mut brk);
+                close(&mut start, toks, acc, fold, &mut brk, title);
+                if c == '\n' && !toks.is_empty() {
+                    title = false;
+                }
                 if !c.is_whitespace() {
                     brk = true;
                 }
             }
         }
-        close(&mut start, toks, acc, fold, &mut brk);
+        close(&mut start, toks, acc, fold, &mut brk, title);
     }
 
     /// Calls `emit(key, kind, folded, text)` for every feature occurrence; `key` is the
     /// bucket shifted left by one with the sign in bit 0.
-    fn features(&self, text: &str, s: &mut Scratch, mut emit: impl FnMut(u64, FeatureKind, bool, Name<'_>)) {
+    fn features(
+        &self,
+        text: &str,
+        s: &mut Scratch,
+        mut emit: impl FnMut(u64, FeatureKind, bool, Name<'_>),
+    ) {
         self.tokenize(text, s);
         let shift = 64 - self.bits as u32;
         let key = |h: u64| ((h >> shift) << 1) | (h & 1);
@@ -289,7 +311,11 @@ impl FeatureConfig {
             _ => &[false],
         };
         let Scratch {
-            acc, fold, toks, chars, ..
+            acc,
+            fold,
+            toks,
+            chars,
+            ..
         } = s;
         for &folded in forms {
             let (buf, ns) = if folded {
@@ -310,14 +336,30 @@ impl FeatureConfig {
                     continue;
                 }
                 let h = hash_bytes(NS_WORD ^ ns, w.as_bytes());
+                let title = self.title && t.title;
                 if self.word_ngrams >= 1 {
                     emit(key(h), FeatureKind::Word, folded, Name::Text(w));
+                    if title {
+                        let ht = fmix64(h ^ NS_TITLE);
+                        emit(
+                            key(ht),
+                            FeatureKind::Word,
+                            folded,
+                            Name::Title(&Name::Text(w)),
+                        );
+                    }
                 }
-                if self.word_ngrams >= 2 {
-                    if let (Some(p), false) = (prev, t.after_break) {
-                        let hp = fmix64(mix(p ^ NS_PAIR, h));
-                        let name = Name::Pair(span(&toks[prev_i]), w);
-                        emit(key(hp), FeatureKind::WordPair, folded, name);
+                if let (true, Some(p), false) = (self.word_ngrams >= 2, prev, t.after_break) {
+                    let hp = fmix64(mix(p ^ NS_PAIR, h));
+                    let name = Name::Pair(span(&toks[prev_i]), w);
+                    emit(key(hp), FeatureKind::WordPair, folded, name);
+                    if title {
+                        emit(
+                            key(fmix64(hp ^ NS_TITLE)),
+                            FeatureKind::WordPair,
+                            folded,
+                            Name::Title(&name),
+                        );
                     }
                 }
                 prev = Some(h);
@@ -377,13 +419,23 @@ impl FeatureConfig {
     }
 
     /// The model's input: [`Self::raw`], weighted by `idf` if given, L2-normalized.
-    pub(crate) fn vector(&self, text: &str, idf: Option<&[f32]>, s: &mut Scratch, out: &mut SparseVec) {
+    pub(crate) fn vector(
+        &self,
+        text: &str,
+        idf: Option<&[f32]>,
+        s: &mut Scratch,
+        out: &mut SparseVec,
+    ) {
         self.raw(text, s, out);
         weigh_and_normalize(out, idf);
     }
 
     /// Every feature occurrence with a readable name, for explanations (slow path).
-    pub(crate) fn named(&self, text: &str, s: &mut Scratch) -> Vec<(u32, bool, FeatureKind, bool, String)> {
+    pub(crate) fn named(
+        &self,
+        text: &str,
+        s: &mut Scratch,
+    ) -> Vec<(u32, bool, FeatureKind, bool, String)> {
         let mut named = Vec::new();
         let char_ngrams = self.char_ngrams;
         let mut chars_seen: Vec<(u32, bool)> = Vec::new();
@@ -408,7 +460,10 @@ impl FeatureConfig {
                 for t in &tmp.toks {
                     let (a, b) = if folded { t.fold } else { t.acc };
                     let w = &buf[a as usize..b as usize];
-                    let cs: Vec<char> = std::iter::once('<').chain(w.chars()).chain(std::iter::once('>')).collect();
+                    let cs: Vec<char> = std::iter::once('<')
+                        .chain(w.chars())
+                        .chain(std::iter::once('>'))
+                        .collect();
                     for st in 0..cs.len() {
                         let mut hc = NS_CHAR ^ ns;
                         for (n, &c) in cs[st..].iter().take(hi as usize).enumerate() {
@@ -418,7 +473,13 @@ impl FeatureConfig {
                                 let idx = (hn >> shift) as u32;
                                 if want.contains(&(idx, folded)) {
                                     let g: String = cs[st..st + n + 1].iter().collect();
-                                    named.push((idx, hn & 1 == 1, FeatureKind::CharNgram, folded, g));
+                                    named.push((
+                                        idx,
+                                        hn & 1 == 1,
+                                        FeatureKind::CharNgram,
+                                        folded,
+                                        g,
+                                    ));
                                 }
                             }
                         }
@@ -499,7 +560,12 @@ mod tests {
         };
         let mut s = Scratch::default();
         let mut v = SparseVec::default();
-        cfg.vector("Giá xăng tăng mạnh, giá xăng lại tăng", None, &mut s, &mut v);
+        cfg.vector(
+            "Giá xăng tăng mạnh, giá xăng lại tăng",
+            None,
+            &mut s,
+            &mut v,
+        );
         let n: f32 = v.values.iter().map(|x| x * x).sum();
         assert!((n - 1.0).abs() < 1e-4);
         assert!(v.indices.windows(2).all(|w| w[0] < w[1]));

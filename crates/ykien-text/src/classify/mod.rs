@@ -58,7 +58,10 @@ impl fmt::Display for ClassifyError {
             ),
             ClassifyError::Truncated => write!(f, "classifier model file is truncated"),
             ClassifyError::Checksum => {
-                write!(f, "classifier model file is damaged or truncated (checksum mismatch)")
+                write!(
+                    f,
+                    "classifier model file is damaged or truncated (checksum mismatch)"
+                )
             }
             ClassifyError::Invalid(what) => write!(f, "invalid classifier model: bad {what}"),
             ClassifyError::Training(why) => write!(f, "cannot train: {why}"),
@@ -169,7 +172,11 @@ impl Classifier {
         let prediction = self.predict(text);
         let m = &self.model;
         let k = m.labels.len();
-        let label = m.labels.iter().position(|l| *l == prediction.label).unwrap_or(0);
+        let label = m
+            .labels
+            .iter()
+            .position(|l| *l == prediction.label)
+            .unwrap_or(0);
         let mut s = Scratch::default();
         let mut v = SparseVec::default();
         m.features.vector(text, m.idf.as_deref(), &mut s, &mut v);
@@ -183,7 +190,10 @@ impl Classifier {
         }
         let mut per_bucket: BTreeMap<u32, Vec<(FeatureKind, bool, String)>> = BTreeMap::new();
         for ((idx, kind, folded), ns) in names {
-            per_bucket.entry(idx).or_default().push((kind, folded, ns.join(" | ")));
+            per_bucket
+                .entry(idx)
+                .or_default()
+                .push((kind, folded, ns.join(" | ")));
         }
         let mut contributions = Vec::new();
         for (&i, &x) in v.indices.iter().zip(&v.values) {
@@ -193,9 +203,15 @@ impl Classifier {
             if w == 0.0 {
                 continue;
             }
-            let Some(ns) = per_bucket.get(&i) else { continue };
+            let Some(ns) = per_bucket.get(&i) else {
+                continue;
+            };
             let (kind, folded) = (ns[0].0, ns[0].1);
-            let feature = ns.iter().map(|n| n.2.as_str()).collect::<Vec<_>>().join(" | ");
+            let feature = ns
+                .iter()
+                .map(|n| n.2.as_str())
+                .collect::<Vec<_>>()
+                .join(" | ");
             contributions.push(Contribution {
                 feature,
                 kind,
@@ -203,11 +219,24 @@ impl Classifier {
                 weight: w,
             });
         }
-        contributions.sort_by(|a, b| b.weight.total_cmp(&a.weight).then_with(|| a.feature.cmp(&b.feature)));
-        let for_label: Vec<Contribution> =
-            contributions.iter().filter(|c| c.weight > 0.0).take(top).cloned().collect();
-        let against: Vec<Contribution> =
-            contributions.iter().rev().filter(|c| c.weight < 0.0).take(top).cloned().collect();
+        contributions.sort_by(|a, b| {
+            b.weight
+                .total_cmp(&a.weight)
+                .then_with(|| a.feature.cmp(&b.feature))
+        });
+        let for_label: Vec<Contribution> = contributions
+            .iter()
+            .filter(|c| c.weight > 0.0)
+            .take(top)
+            .cloned()
+            .collect();
+        let against: Vec<Contribution> = contributions
+            .iter()
+            .rev()
+            .filter(|c| c.weight < 0.0)
+            .take(top)
+            .cloned()
+            .collect();
         Explanation {
             prediction,
             for_label,

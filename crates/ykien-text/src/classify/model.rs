@@ -69,7 +69,10 @@ impl Model {
     /// Buckets with at least one non-zero weight.
     pub fn nonzero_rows(&self) -> usize {
         let k = self.labels.len();
-        self.weights.chunks_exact(k).filter(|r| r.iter().any(|&w| w != 0.0)).count()
+        self.weights
+            .chunks_exact(k)
+            .filter(|r| r.iter().any(|&w| w != 0.0))
+            .count()
     }
 
     /// Raw linear scores, one per label.
@@ -93,7 +96,10 @@ impl Model {
 
 pub(crate) fn softmax(scores: &[f32], temperature: f32) -> Vec<f32> {
     let max = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let mut p: Vec<f32> = scores.iter().map(|&s| ((s - max) * temperature).exp()).collect();
+    let mut p: Vec<f32> = scores
+        .iter()
+        .map(|&s| ((s - max) * temperature).exp())
+        .collect();
     let sum: f32 = p.iter().sum();
     if sum > 0.0 {
         p.iter_mut().for_each(|x| *x /= sum);

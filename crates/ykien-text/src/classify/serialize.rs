@@ -37,7 +37,11 @@ pub(crate) fn quantize_weights(model: &mut Model, min_weight: f32) {
     let cut = (min_weight.clamp(0.0, 1.0) * QMAX).round();
     for w in &mut model.weights {
         let q = (*w / step).round().clamp(-QMAX, QMAX);
-        *w = if q.abs() < cut.max(1.0) { 0.0 } else { q * step };
+        *w = if q.abs() < cut.max(1.0) {
+            0.0
+        } else {
+            q * step
+        };
     }
     model.exponent = e as i8;
 }
@@ -79,7 +83,11 @@ impl Model {
             put_str(&mut out, l);
         }
         let (lo, hi) = fc.char_ngrams.unwrap_or((0, 0));
-        let flags = fc.accented as u8 | (fc.folded as u8) << 1 | (fc.segment as u8) << 2 | (fc.idf as u8) << 3;
+        let flags = fc.accented as u8
+            | (fc.folded as u8) << 1
+            | (fc.segment as u8) << 2
+            | (fc.idf as u8) << 3
+            | (fc.title as u8) << 4;
         out.extend_from_slice(&[fc.bits, fc.word_ngrams, lo, hi, flags, self.loss.code()]);
         out.extend_from_slice(&self.temperature.to_le_bytes());
         out.push(self.exponent as u8);
@@ -150,7 +158,7 @@ impl Model {
         let labels = (0..k).map(|_| r.string()).collect::<Result<Vec<_>, _>>()?;
         let h = r.take(6)?;
         let (bits, word_ngrams, lo, hi, flags, loss) = (h[0], h[1], h[2], h[3], h[4], h[5]);
-        if !(12..=24).contains(&bits) || word_ngrams > 2 || lo > hi || hi > 8 || flags > 15 {
+        if !(12..=24).contains(&bits) || word_ngrams > 2 || lo > hi || hi > 8 || flags > 31 {
             return Err(ClassifyError::Invalid("feature options"));
         }
         let buckets = 1usize << bits;
@@ -165,6 +173,7 @@ impl Model {
             folded: flags & 2 != 0,
             segment: flags & 4 != 0,
             idf: flags & 8 != 0,
+            title: flags & 16 != 0,
         };
         let loss = Loss::from_code(loss).ok_or(ClassifyError::Invalid("loss"))?;
         let temperature = r.f32()?;
@@ -177,7 +186,12 @@ impl Model {
             return Err(ClassifyError::Invalid("bias"));
         }
         let idf = if fc.idf {
-            Some(r.take(buckets)?.iter().map(|&q| q as f32 / IDF_STEP).collect())
+            Some(
+                r.take(buckets)?
+                    .iter()
+                    .map(|&q| q as f32 / IDF_STEP)
+                    .collect(),
+            )
         } else {
             None
         };
@@ -190,7 +204,9 @@ impl Model {
         let mut next = 0u64;
         let mask_len = k.div_ceil(8);
         for _ in 0..n_rows {
-            let row = next.checked_add(r.varint()?).filter(|&i| i < buckets as u64);
+            let row = next
+                .checked_add(r.varint()?)
+                .filter(|&i| i < buckets as u64);
             let row = row.ok_or(ClassifyError::Invalid("row index"))? as usize;
             next = row as u64 + 1;
             let mask = r.take(mask_len)?.to_vec();
@@ -229,7 +245,11 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn take(&mut self, n: usize) -> Result<&'a [u8], ClassifyError> {
-        let end = self.pos.checked_add(n).filter(|&e| e <= self.b.len()).ok_or(ClassifyError::Truncated)?;
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|&e| e <= self.b.len())
+            .ok_or(ClassifyError::Truncated)?;
         let s = &self.b[self.pos..end];
         self.pos = end;
         Ok(s)

@@ -50,10 +50,10 @@ impl Layer {
 
     /// Input offset just after the source of the output byte before `out` (end side).
     fn end(&self, out: usize) -> usize {
+        let out = out.min(self.out_len);
         if out == 0 {
             return self.start(0);
         }
-        let out = out.min(self.out_len);
         let p = self.piece_at(out - 1);
         if p.linear {
             p.in_start + (out - p.out_start)

@@ -63,6 +63,17 @@ pub(crate) fn shape(tok: &str) -> BrandShape {
     if affix_start && n == 2 && !digits_first {
         return BrandShape::Affix;
     }
+    // a betting word inside the letters, then lucky digits: "kingbet86", "sunclub68"
+    if n == 2 && !digits_first {
+        let letters = run(0);
+        let inner = ["bet", "club", "casino", "slot", "nohu"]
+            .iter()
+            .any(|a| letters.contains(a))
+            || (letters.ends_with("win") && letters.len() > 3);
+        if inner && lucky(run(1)) {
+            return BrandShape::Affix;
+        }
+    }
     if n == 2 {
         let (letters, digits) = if digits_first {
             (run(1), run(0))

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use super::brand::BrandShape;
-use super::lexicon::Class;
+use super::lexicon::{Class, TLDS};
 use super::matcher::{Hit, Kind, find};
 use super::reason::{self, Seen};
 use super::syllable::{SyllableIssue, check_syllable};
@@ -20,6 +20,8 @@ use super::{SpamLabel, SpamSpan, SpamVerdict, SpanKind};
 const THRESHOLD: f32 = 3.0;
 /// The most that topic words alone ("đánh bạc", "xổ số") can add up to.
 const TOPIC_CAP: f32 = 1.0;
+/// Topic words at least this share (%) of the tokens make a text dense with them.
+const DENSE_TOPIC_PERCENT: usize = 4;
 /// Spam words at most this share (%) of an article's tokens: injected, not a doorway.
 const SPARSE_PERCENT: usize = 12;
 /// Hits at least this heavy make their sentence a spam sentence.
@@ -78,16 +80,13 @@ fn spelling(view: &View, text: &str, t: usize) -> Spelling {
 #[derive(Default, Clone, Copy)]
 struct SentenceFlags {
     betting: bool,
+    /// A token shaped like a brand, not yet known to be one.
+    brand_like: bool,
     strong: bool,
     call: bool,
     crime: bool,
     advert: bool,
 }
-
-const TLDS: &[&str] = &[
-    "com", "net", "org", "vip", "bet", "club", "info", "io", "co", "me", "tv", "live", "app",
-    "link", "xyz", "top", "fun", "site", "online", "win", "pro", "biz", "cc", "asia", "vn",
-];
 
 /// Domains (a top-level domain token right after "word.") and "http"/"www" tokens.
 fn links(view: &View, text: &str) -> Vec<usize> {
@@ -95,6 +94,9 @@ fn links(view: &View, text: &str) -> Vec<usize> {
     let mut out = Vec::new();
     for t in 1..view.tokens.len() {
         let s = view.token_folded(t);
+        if !TLDS.contains(&s) {
+            continue;
+        }
         let r = view.token_original(t);
         let prev = view.token_original(t - 1);
         let dotted = r.start > 0 && bytes[r.start - 1] == b'.' && prev.end + 1 == r.start;
@@ -149,8 +151,19 @@ pub fn detect(text: &str) -> SpamVerdict {
     let view = View::new(text);
     let hits = find(&view, text);
     let n_sent = view.sentences.len();
-    let spell: Vec<Spelling> = (0..view.tokens.len())
-        .map(|t| spelling(&view, text, t))
+    // the spelling of every token matters only for spam (where it sits) and for marked
+    // words (scrambled tones); plain words are checked only when needed
+    let mut spell: Vec<Spelling> = view
+        .tokens
+        .iter()
+        .enumerate()
+        .map(|(t, tok)| {
+            if tok.flags & (MARK | DISGUISED) != 0 {
+                spelling(&view, text, t)
+            } else {
+                Spelling::NotWord
+            }
+        })
         .collect();
     let scrambled_hit = |h: &Hit| h.disguised;
 
@@ -158,6 +171,7 @@ pub fn detect(text: &str) -> SpamVerdict {
     let mut flags = vec![SentenceFlags::default(); n_sent];
     let mut crime_hits = 0usize;
     let mut doc_strong = false;
+    let mut betting_calls = 0usize;
     let sentence_of = |h: &Hit| view.sentence_of(h.tokens.start);
     for h in &hits {
         let f = &mut flags[sentence_of(h)];
@@ -180,8 +194,12 @@ pub fn detect(text: &str) -> SpamVerdict {
                 f.betting = true;
                 doc_strong = true;
             }
-            Kind::BrandShape(_) => {}
+            Kind::BrandShape(_) => f.brand_like = true,
             Kind::Phrase(Class::CallToAction) => f.call = true,
+            Kind::Phrase(Class::BettingCall) => {
+                f.call = true;
+                betting_calls += 1;
+            }
             Kind::Phrase(Class::CrimeReport) => {
                 f.crime = true;
                 crime_hits += 1;
@@ -191,10 +209,42 @@ pub fn detect(text: &str) -> SpamVerdict {
         }
     }
     let crime_doc = crime_hits >= 2;
+    // several different gambling words outside a crime report make the whole text a
+    // betting context, in which a brand-shaped token is a brand
+    let mut topic_terms: Vec<u32> = hits
+        .iter()
+        .filter(|h| matches!(h.kind, Kind::Phrase(Class::BettingTopic)))
+        .map(|h| h.key)
+        .collect();
+    topic_terms.sort_unstable();
+    topic_terms.dedup();
+    let doc_context = doc_strong || (!crime_doc && topic_terms.len() >= 2);
+    // a brand-shaped token the text keeps coming back to, in a text that talks betting or
+    // deposits anywhere, is the site the page is about ("Câu hỏi thường gặp về kd88 … rút
+    // tiền … nạp đầu"), or the one an injection repeats
+    let betting_words = betting_calls > 0 || !topic_terms.is_empty() || doc_strong;
+    let page_brand = if betting_words && !crime_doc {
+        let mut counts: HashMap<u32, usize> = HashMap::new();
+        for h in &hits {
+            if matches!(h.kind, Kind::BrandShape(_)) {
+                *counts.entry(h.key).or_default() += 1;
+            }
+        }
+        counts
+            .into_iter()
+            .filter(|&(_, n)| n >= 2)
+            .map(|(k, _)| k)
+            .max()
+    } else {
+        None
+    };
     let near = |s: usize, pred: &dyn Fn(&SentenceFlags) -> bool| {
         (s.saturating_sub(1)..(s + 2).min(n_sent)).any(|k| pred(&flags[k]))
     };
-    let phone_count = phones(&view, text);
+    let advertising = hits
+        .iter()
+        .any(|h| matches!(h.kind, Kind::Phrase(Class::Advert | Class::AdvertCall)));
+    let phone_count = if advertising { phones(&view, text) } else { 0 };
 
     // weigh each hit
     let weighed: Vec<Weighed> = hits
@@ -237,8 +287,12 @@ pub fn detect(text: &str) -> SpamVerdict {
                         (w, Family::Gambling, SpanKind::Betting, Seen::BettingWords)
                     }
                 }
-                Kind::Phrase(Class::CallToAction) => {
-                    let mut w = if near(s, &|f| f.betting) { 0.8 } else { 0.1 };
+                Kind::Phrase(Class::CallToAction | Class::BettingCall) => {
+                    let mut w = if near(s, &|f| f.betting || f.brand_like) || page_brand.is_some() {
+                        0.8
+                    } else {
+                        0.1
+                    };
                     if crime_doc {
                         w *= 0.5;
                     }
@@ -274,11 +328,20 @@ pub fn detect(text: &str) -> SpamVerdict {
                 }
                 Kind::Glued => (2.0, Family::Gambling, SpanKind::Glued, Seen::Glued),
                 Kind::KnownBrand => {
-                    let w = if f.crime && !f.call { 1.0 } else { 3.0 };
+                    // news on gambling crime names the sites it reports on
+                    let w = if f.call {
+                        3.0
+                    } else if f.crime {
+                        1.0
+                    } else if crime_doc {
+                        2.0
+                    } else {
+                        3.0
+                    };
                     (w, Family::Gambling, SpanKind::Brand, Seen::Brand)
                 }
                 Kind::BrandShape(BrandShape::Affix) => {
-                    let mut w = if f.strong || f.call || doc_strong {
+                    let mut w = if f.strong || f.call || doc_context {
                         2.0
                     } else {
                         1.0
@@ -289,9 +352,9 @@ pub fn detect(text: &str) -> SpamVerdict {
                     (w, Family::Gambling, SpanKind::Brand, Seen::Brand)
                 }
                 Kind::BrandShape(_) => {
-                    let w = if f.betting || (f.call && doc_strong) {
+                    let w = if f.betting || (f.call && doc_context) || page_brand == Some(h.key) {
                         1.5
-                    } else if doc_strong {
+                    } else if doc_context || f.call {
                         1.0
                     } else {
                         0.0
@@ -329,7 +392,16 @@ pub fn detect(text: &str) -> SpamVerdict {
             Family::None => {}
         }
     }
-    gambling += topic.min(TOPIC_CAP);
+    // many different gambling words packed in a short text, outside a crime report, are a
+    // page about betting rather than news mentioning it
+    let topic_hits = hits
+        .iter()
+        .filter(|h| matches!(h.kind, Kind::Phrase(Class::BettingTopic)))
+        .count();
+    let dense = !crime_doc
+        && topic_terms.len() >= 4
+        && topic_hits * 100 >= view.tokens.len() * DENSE_TOPIC_PERCENT;
+    gambling += topic.min(if dense { 2.0 * TOPIC_CAP } else { TOPIC_CAP });
     let advert_words = weighed
         .iter()
         .any(|w| w.family == Family::Advert && w.weight > 0.0);
@@ -351,6 +423,10 @@ pub fn detect(text: &str) -> SpamVerdict {
         0.0
     };
 
+    // scrambled spelling in a text that already talks betting is part of the same disguise
+    if other > 0.0 && gambling >= 1.0 {
+        gambling += other;
+    }
     let (label, evidence, family) = if gambling >= THRESHOLD {
         (SpamLabel::Gambling, gambling, Some(Family::Gambling))
     } else if advert >= THRESHOLD {
@@ -405,6 +481,11 @@ pub fn detect(text: &str) -> SpamVerdict {
     let mut clean_sentences = 0;
     let mut clean_tokens = 0;
     if label != SpamLabel::None {
+        for (t, tok) in view.tokens.iter().enumerate() {
+            if tok.flags & (MARK | DISGUISED) == 0 {
+                spell[t] = spelling(&view, text, t);
+            }
+        }
         let mut spam_sentence = vec![false; n_sent];
         for (h, w) in hits.iter().zip(&weighed) {
             if (in_family(w) || label == SpamLabel::Other) && w.weight >= SENTENCE_EVIDENCE {

@@ -15,8 +15,10 @@ pub(crate) enum Class {
     /// Wording only gambling sites write ("cổng game", "nổ hũ", "soi cầu"); news uses it
     /// only when reporting a crime.
     BettingSpam,
-    /// Calls to action of gambling sites ("link vào", "nạp đầu").
+    /// Calls to action that commerce uses too ("khuyến mãi", "đăng ký ngay").
     CallToAction,
+    /// Calls to action only betting sites make ("nạp đầu", "rút tiền nhanh", "link vào").
+    BettingCall,
     /// News reporting on a crime ("bị cáo", "khởi tố"): gambling words weigh less here.
     CrimeReport,
     /// Advertising that news does not write ("vay tiền nhanh", "bao đậu").
@@ -134,8 +136,32 @@ pub(crate) const BETTING_SPAM: &[&str] = &[
 ];
 
 pub(crate) const CALL_TO_ACTION: &[&str] = &[
+    "đăng ký",
+    "đăng nhập",
+    "nhận thưởng",
     "đăng ký ngay",
     "đăng ký tài khoản",
+    "uy tín",
+    "uy tín nhất",
+    "nạp tiền",
+    "tải game",
+    "tặng ngay",
+    "nhận ngay",
+    "chơi ngay",
+    "tham gia ngay",
+    "trải nghiệm ngay",
+    "truy cập ngay",
+    "khuyến mãi",
+    "ưu đãi",
+    "tiền thưởng",
+    "thưởng lớn",
+    "hoa hồng",
+    "trang chủ",
+];
+
+pub(crate) const BETTING_CALL: &[&str] = &[
+    "rút tiền",
+    "link tải",
     "đăng ký nhận code",
     "nhận code",
     "giftcode",
@@ -147,35 +173,18 @@ pub(crate) const CALL_TO_ACTION: &[&str] = &[
     "link mới nhất",
     "link không bị chặn",
     "không bị chặn",
-    "uy tín",
-    "uy tín nhất",
     "khuyến mãi nạp đầu",
     "nạp đầu",
     "thưởng nạp",
-    "nạp tiền",
     "nạp rút",
     "rút tiền nhanh",
     "rút tiền siêu tốc",
     "hoàn trả",
     "hoàn cược",
     "tải app",
-    "tải game",
-    "tặng ngay",
-    "nhận ngay",
-    "chơi ngay",
-    "tham gia ngay",
-    "trải nghiệm ngay",
-    "truy cập ngay",
-    "khuyến mãi",
-    "ưu đãi",
-    "tiền thưởng",
     "trả thưởng",
     "tỷ lệ trả thưởng",
-    "thưởng lớn",
     "x2 tài khoản",
-    "hoa hồng",
-    "đại lý",
-    "trang chủ",
 ];
 
 pub(crate) const CRIME_REPORT: &[&str] = &[
@@ -392,4 +401,10 @@ pub(crate) const KNOWN_BRANDS: &[&str] = &[
     "xo88",
     "one88",
     "ee88",
+];
+
+/// Top-level domains of the links spam leaves ("fb88.com", "keonhacai.tv").
+pub(crate) const TLDS: &[&str] = &[
+    "com", "net", "org", "vip", "bet", "club", "info", "io", "co", "me", "tv", "live", "app",
+    "link", "xyz", "top", "fun", "site", "online", "win", "pro", "biz", "cc", "asia", "vn",
 ];

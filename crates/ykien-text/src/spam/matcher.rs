@@ -12,10 +12,10 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::brand::{BrandShape, shape};
 use super::lexicon::{
-    ADVERT, ADVERT_CALL, BETTING_PROMO, BETTING_SPAM, BETTING_TOPIC, CALL_TO_ACTION, CRIME_REPORT,
-    Class, GLUED_EXTRA, KNOWN_BRANDS,
+    ADVERT, ADVERT_CALL, BETTING_CALL, BETTING_PROMO, BETTING_SPAM, BETTING_TOPIC, CALL_TO_ACTION,
+    CRIME_REPORT, Class, GLUED_EXTRA, KNOWN_BRANDS, TLDS,
 };
-use super::syllable::check_syllable;
+use super::syllable::{SyllableIssue, check_syllable};
 use super::view::{ALPHA, DIGIT, DISGUISED, FOREIGN, MARK, View};
 use super::vowels::vowel;
 use crate::fold::fold;
@@ -49,7 +49,8 @@ pub(crate) struct Hit {
 
 struct Lexicon {
     spaced: AhoCorasick,
-    spaced_class: Vec<Class>,
+    /// Phrases, and listed brands written with letters only ("kuwin").
+    spaced_kind: Vec<Kind>,
     /// The words of each spaced pattern as written, with diacritics, lower case.
     spaced_words: Vec<Vec<String>>,
     glued: AhoCorasick,
@@ -69,27 +70,38 @@ fn folded_phrase(p: &str) -> String {
 fn lexicon() -> &'static Lexicon {
     static L: OnceLock<Lexicon> = OnceLock::new();
     L.get_or_init(|| {
-        let lists: [(&[&str], Class); 7] = [
+        let lists: [(&[&str], Class); 8] = [
             (BETTING_TOPIC, Class::BettingTopic),
             (BETTING_PROMO, Class::BettingPromo),
             (BETTING_SPAM, Class::BettingSpam),
             (CALL_TO_ACTION, Class::CallToAction),
+            (BETTING_CALL, Class::BettingCall),
             (CRIME_REPORT, Class::CrimeReport),
             (ADVERT, Class::Advert),
             (ADVERT_CALL, Class::AdvertCall),
         ];
         let mut seen = HashSet::new();
         let mut patterns = Vec::new();
-        let mut spaced_class = Vec::new();
+        let mut spaced_kind = Vec::new();
         let mut spaced_words = Vec::new();
         for (list, class) in lists {
             for p in list {
                 let f = folded_phrase(p);
                 if seen.insert(f.clone()) {
                     patterns.push(format!(" {f} "));
-                    spaced_class.push(class);
+                    spaced_kind.push(Kind::Phrase(class));
                     spaced_words.push(p.split_whitespace().map(str::to_lowercase).collect());
                 }
+            }
+        }
+        for b in KNOWN_BRANDS
+            .iter()
+            .filter(|b| !b.bytes().any(|c| c.is_ascii_digit()))
+        {
+            if seen.insert(b.to_string()) {
+                patterns.push(format!(" {b} "));
+                spaced_kind.push(Kind::KnownBrand);
+                spaced_words.push(vec![b.to_string()]);
             }
         }
         let mut glued_set = HashSet::new();
@@ -119,10 +131,14 @@ fn lexicon() -> &'static Lexicon {
         };
         Lexicon {
             spaced: build(&patterns),
-            spaced_class,
+            spaced_kind,
             spaced_words,
             glued: build(&glued),
-            brands: KNOWN_BRANDS.iter().map(|b| b.to_string()).collect(),
+            brands: KNOWN_BRANDS
+                .iter()
+                .filter(|b| b.bytes().any(|c| c.is_ascii_digit()))
+                .map(|b| b.to_string())
+                .collect(),
             long_brands: KNOWN_BRANDS
                 .iter()
                 .copied()
@@ -159,7 +175,7 @@ pub(crate) fn find(view: &View, text: &str) -> Vec<Hit> {
             continue;
         };
         hits.push(Hit {
-            kind: Kind::Phrase(lex.spaced_class[m.pattern().as_usize()]),
+            kind: lex.spaced_kind[m.pattern().as_usize()],
             key: m.pattern().as_u32(),
             folded,
             tokens,
@@ -178,23 +194,25 @@ pub(crate) fn find(view: &View, text: &str) -> Vec<Hit> {
     }
     for (t, tok) in view.tokens.iter().enumerate() {
         // a word with Vietnamese marks is no brand ("66Một" is a number glued to a word)
-        if tok.flags & (FOREIGN | MARK) != 0 || tok.flags & ALPHA == 0 {
+        if tok.flags & (FOREIGN | MARK) != 0 || tok.flags & (ALPHA | DIGIT) != ALPHA | DIGIT {
             continue;
         }
         let s = view.token_folded(t);
-        let kind = if lex.brands.contains(s) {
-            Some(Kind::KnownBrand)
-        } else if tok.flags & DIGIT == 0 {
-            None
-        } else if lex
-            .long_brands
-            .iter()
-            .any(|b| s.len() > b.len() && (s.starts_with(b) || s.ends_with(b)))
-        {
+        // listed, or a listed brand glued to other letters ("linkvaofb88")
+        let known = lex.brands.contains(s)
+            || lex
+                .long_brands
+                .iter()
+                .any(|b| s.len() > b.len() && (s.starts_with(b) || s.ends_with(b)));
+        let kind = if known {
             Some(Kind::KnownBrand)
         } else {
             match shape(s) {
                 BrandShape::No => None,
+                // the name of a site: "kd88.net"
+                BrandShape::Lucky if is_domain_name(view, text, t) => {
+                    Some(Kind::BrandShape(BrandShape::Affix))
+                }
                 sh => Some(Kind::BrandShape(sh)),
             }
         };
@@ -231,10 +249,22 @@ pub(crate) fn find(view: &View, text: &str) -> Vec<Hit> {
     out
 }
 
+/// Token `t` is followed by ".tld".
+fn is_domain_name(view: &View, text: &str, t: usize) -> bool {
+    if t + 1 >= view.tokens.len() {
+        return false;
+    }
+    let end = view.token_original(t).end;
+    view.token_original(t + 1).start == end + 1
+        && text.as_bytes()[end] == b'.'
+        && TLDS.contains(&view.token_folded(t + 1))
+}
+
 /// Folding loses meaning: "kéo" (pull) and "kèo" (odds), "cuộc" and "cược", "sống thử"
 /// and "song thủ" fold alike. A phrase matched on folded text therefore stands only if
 /// each word is written as in the lexicon, or without any mark, or as no Vietnamese
-/// syllable at all (disguised). `Some(disguised)` when it stands.
+/// syllable at all (disguised when the tone marks are impossible, a typo otherwise).
+/// `Some(disguised)` when it stands.
 ///
 /// In a text written with diacritics, a word without marks where the phrase has them is
 /// another word ("Bạch Thu" is a name, not "bạch thủ") — unless the whole phrase was
@@ -272,11 +302,20 @@ fn same_phrase(
             exact_marked = true;
             continue;
         }
-        if check_syllable(original).is_err() {
-            disguised = true;
-            continue;
+        match check_syllable(original) {
+            // two tones, or a tone where none can sit: written so on purpose
+            Err(
+                SyllableIssue::SeveralTones
+                | SyllableIssue::MisplacedTone
+                | SyllableIssue::ToneWithStopCoda,
+            ) => {
+                disguised = true;
+                continue;
+            }
+            // another misspelling ("cuợc" for "cược"): a typo of the word, nothing more
+            Err(_) => continue,
+            Ok(()) => return None,
         }
-        return None;
     }
     if stripped && accented && !disguised && (exact_marked || title) {
         return None;

@@ -8,6 +8,8 @@
 //! Text typed without any diacritics is common; a word with no mark at all is accepted
 //! when *some* placement of marks would make it a syllable ("nguoi", "tuan").
 
+use std::sync::OnceLock;
+
 use unicode_normalization::UnicodeNormalization;
 
 use super::vowels::{HOI, HUYEN, NGA, Vowel, vowel};
@@ -163,11 +165,89 @@ const NUCLEI: &[Nucleus] = &[
     n("uyê", R, 0, 0b100),
 ];
 
-const ONSETS: &[&str] = &[
-    "b", "c", "ch", "d", "đ", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh", "nh",
-    "p", "ph", "r", "s", "t", "th", "tr", "v", "x",
-];
-const CODAS: &[&str] = &["c", "ch", "m", "n", "ng", "nh", "p", "t"];
+fn is_onset(o: &[char]) -> bool {
+    matches!(
+        o,
+        ['b' | 'c'
+            | 'd'
+            | 'đ'
+            | 'g'
+            | 'h'
+            | 'k'
+            | 'l'
+            | 'm'
+            | 'n'
+            | 'p'
+            | 'r'
+            | 's'
+            | 't'
+            | 'v'
+            | 'x']
+            | ['c' | 'k' | 'n' | 'p' | 't', 'h']
+            | ['g', 'h' | 'i']
+            | ['n', 'g']
+            | ['t', 'r']
+            | ['n', 'g', 'h']
+    )
+}
+
+fn is_coda(c: &[char]) -> bool {
+    matches!(
+        c,
+        ['c' | 'm' | 'n' | 'p' | 't'] | ['c', 'h'] | ['n', 'g' | 'h']
+    )
+}
+
+/// Nuclei as fixed-size keys, compared without decoding strings on every call.
+fn nucleus_keys() -> &'static [([char; 3], usize, &'static Nucleus)] {
+    static K: OnceLock<Vec<([char; 3], usize, &'static Nucleus)>> = OnceLock::new();
+    K.get_or_init(|| {
+        NUCLEI
+            .iter()
+            .map(|n| {
+                let mut k = ['\0'; 3];
+                let mut len = 0;
+                for (i, c) in n.vowels.chars().enumerate() {
+                    k[i] = c;
+                    len += 1;
+                }
+                (k, len, n)
+            })
+            .collect()
+    })
+}
+
+/// Index of a base vowel, 1..=12; 0 for "none".
+fn base_index(c: char) -> usize {
+    super::vowels::BASES
+        .iter()
+        .position(|&b| b == c)
+        .map_or(0, |i| i + 1)
+}
+
+/// The nucleus spelled by up to three base vowels, in one table lookup: every word of
+/// every text is checked, so this is the hot path.
+fn nucleus_of(bases: &[char]) -> Option<&'static Nucleus> {
+    static T: OnceLock<Vec<Option<&'static Nucleus>>> = OnceLock::new();
+    let table = T.get_or_init(|| {
+        let mut t = vec![None; 13 * 13 * 13];
+        for (k, _, n) in nucleus_keys() {
+            t[slot(k)] = Some(*n);
+        }
+        t
+    });
+    table[slot(&key3(bases))]
+}
+
+fn slot(k: &[char; 3]) -> usize {
+    (base_index(k[0]) * 13 + base_index(k[1])) * 13 + base_index(k[2])
+}
+
+fn key3(bases: &[char]) -> [char; 3] {
+    let mut k = ['\0'; 3];
+    k[..bases.len()].copy_from_slice(bases);
+    k
+}
 
 fn plain(base: char) -> char {
     match base {
@@ -257,7 +337,7 @@ fn check_letters(word: &str) -> Result<(), SyllableIssue> {
             glide_in_onset = Some(v);
             nucleus_start = i + 1;
         }
-    } else if !onset.is_empty() && !ONSETS.iter().any(|o| eq_chars(onset, o)) {
+    } else if !onset.is_empty() && !is_onset(onset) {
         return Err(SyllableIssue::BadOnset);
     }
 
@@ -287,7 +367,7 @@ fn check_letters(word: &str) -> Result<(), SyllableIssue> {
         }
     }
     let coda = &coda[..len - j];
-    if !coda.is_empty() && !CODAS.iter().any(|c| eq_chars(coda, c)) {
+    if !coda.is_empty() && !is_coda(coda) {
         return Err(SyllableIssue::BadCoda);
     }
 
@@ -309,10 +389,7 @@ fn check_letters(word: &str) -> Result<(), SyllableIssue> {
 
     // nucleus and coda together
     let tone_mask = if marked {
-        let nucleus = NUCLEI
-            .iter()
-            .find(|n| eq_chars(bases, n.vowels))
-            .ok_or(SyllableIssue::BadVowelCluster)?;
+        let nucleus = nucleus_of(bases).ok_or(SyllableIssue::BadVowelCluster)?;
         check_coda(nucleus.coda, bases, coda)?;
         if coda.is_empty() {
             nucleus.open
@@ -329,15 +406,21 @@ fn check_letters(word: &str) -> Result<(), SyllableIssue> {
 
     // tone
     let glide_tone = glide_in_onset.map_or(0, |v| v.tone);
-    let toned: Vec<usize> = (0..nlen).filter(|&k| tones[k] != 0).collect();
-    let count = toned.len() + usize::from(glide_tone != 0);
+    let mut toned = None;
+    let mut count = usize::from(glide_tone != 0);
+    for (k, &tone) in tones[..nlen].iter().enumerate() {
+        if tone != 0 {
+            count += 1;
+            toned = Some(k);
+        }
+    }
     if count > 1 {
         return Err(SyllableIssue::SeveralTones);
     }
     if glide_tone != 0 {
         return Err(SyllableIssue::MisplacedTone);
     }
-    if let Some(&k) = toned.first() {
+    if let Some(k) = toned {
         if tone_mask & (1 << k) == 0 {
             return Err(SyllableIssue::MisplacedTone);
         }
@@ -367,15 +450,13 @@ fn check_coda(rule: Coda, bases: &[char], coda: &[char]) -> Result<(), SyllableI
 /// for accepts this coda.
 fn lenient_nucleus(bases: &[char], coda: &[char]) -> Result<(), SyllableIssue> {
     let mut found = false;
-    for nucleus in NUCLEI {
-        if nucleus.vowels.chars().count() != bases.len()
-            || !nucleus.vowels.chars().map(plain).eq(bases.iter().copied())
-        {
+    let key = key3(bases);
+    for (k, len, nucleus) in nucleus_keys() {
+        if *len != bases.len() || k.map(plain) != key {
             continue;
         }
         found = true;
-        let marked: Vec<char> = nucleus.vowels.chars().collect();
-        if check_coda(nucleus.coda, &marked, coda).is_ok() {
+        if check_coda(nucleus.coda, &k[..*len], coda).is_ok() {
             return Ok(());
         }
     }

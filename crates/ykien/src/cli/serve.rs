@@ -60,6 +60,12 @@ pub async fn serve_on(store: Store, web: WebConfig, listen: &str) -> anyhow::Res
     tracing::info!(addr = %local, backend = store.backend_name(), "listening");
     eprintln!("ykien is listening on http://{local}/  (Ctrl-C to stop)");
     let purge = tokio::spawn(purge_expired_sessions(store.clone()));
+    // The analysis worker shares the job queue with any other ykien process on the database.
+    let (stop_worker, worker_stopped) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(ykien_listen::run_worker(store.clone(), async move {
+        let mut rx = worker_stopped;
+        let _ = rx.wait_for(|stop| *stop).await;
+    }));
     ykien_web::serve(
         listener,
         AppState::new(store.clone(), web),
@@ -68,6 +74,12 @@ pub async fn serve_on(store: Store, web: WebConfig, listen: &str) -> anyhow::Res
     .await
     .context("server error")?;
     purge.abort();
+    let _ = stop_worker.send(true);
+    match worker.await {
+        Ok(Err(e)) => tracing::warn!(error = %e, "the analysis worker stopped with an error"),
+        Err(e) => tracing::warn!(error = %e, "the analysis worker failed"),
+        Ok(Ok(_)) => {}
+    }
     tracing::info!("stopped; closing the database");
     store.close().await;
     Ok(())

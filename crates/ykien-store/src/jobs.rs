@@ -1,0 +1,338 @@
+//! The durable job queue of the analysis pipeline: a table, so that work survives restarts
+//! and several worker processes share it through the database alone.
+//!
+//! A worker *claims* a due job by leasing it until `locked_until`; a worker that dies leaves
+//! its lease to run out, after which the job is claimable again. Each claim counts an
+//! attempt, and finishing a job is guarded by that attempt number, so a worker whose lease
+//! ran out (and whose job was taken over) cannot overwrite the newer result. On SQLite the
+//! claim is one `UPDATE … RETURNING` inside the single-writer lock; on PostgreSQL the
+//! candidate row is picked with `FOR UPDATE SKIP LOCKED`, so concurrent workers never wait
+//! on each other nor take the same job.
+
+use std::time::Duration;
+
+use serde::Serialize;
+use serde_json::json;
+
+use crate::audit::audit;
+use crate::db::{BeginWrite, Db};
+use crate::model::now;
+use crate::{Store, StoreError};
+
+/// A job leased to a worker, with what it needs to run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub id: i64,
+    pub kind: String,
+    pub item_id: i64,
+    /// This claim's attempt number, from 1.
+    pub attempts: i64,
+    /// The item's original text.
+    pub text: String,
+}
+
+/// What the pipeline read in an item, ready to be stored.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AnalysisRecord {
+    /// The whole reading, as JSON (spans are byte offsets into the original text).
+    pub analysis: serde_json::Value,
+    pub language: Option<String>,
+    pub spam_label: Option<String>,
+    pub spam_score: Option<f64>,
+    /// Spam: kept, hidden by default.
+    pub is_hidden: bool,
+    pub sentiment: Option<String>,
+    pub topic: Option<String>,
+    /// The text with its personal data masked, shown to roles that need not see it.
+    pub text_masked: String,
+    /// Normalized, segmented and folded text for the full-text index.
+    pub search_text: String,
+    /// Units named in the text: (unit id, byte range in the original). Unknown ids are
+    /// skipped.
+    pub places: Vec<(String, std::ops::Range<usize>)>,
+}
+
+/// What became of a failed attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Failure {
+    /// Queued again, due after the backoff.
+    Retry,
+    /// No attempts left: the job is failed, the item kept with the reason.
+    Failed,
+    /// The lease had run out and another worker took the job over; nothing was written.
+    LeaseLost,
+}
+
+/// How many jobs are in each state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct QueueStats {
+    pub queued: i64,
+    pub running: i64,
+    pub done: i64,
+    pub failed: i64,
+}
+
+const CLAIM_SQLITE: &str = "UPDATE jobs SET state = 'running', attempts = attempts + 1, \
+    locked_until = $1, locked_by = $2, updated_at = $3 \
+    WHERE id = (SELECT id FROM jobs WHERE (state = 'queued' AND run_at <= $3) \
+    OR (state = 'running' AND locked_until < $3) ORDER BY run_at, id LIMIT 1) \
+    RETURNING id, kind, item_id, attempts";
+
+const CLAIM_POSTGRES: &str = "UPDATE jobs SET state = 'running', attempts = attempts + 1, \
+    locked_until = $1, locked_by = $2, updated_at = $3 \
+    WHERE id = (SELECT id FROM jobs WHERE (state = 'queued' AND run_at <= $3) \
+    OR (state = 'running' AND locked_until < $3) ORDER BY run_at, id LIMIT 1 \
+    FOR UPDATE SKIP LOCKED) \
+    RETURNING id, kind, item_id, attempts";
+
+fn secs(d: Duration) -> i64 {
+    i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 4)
+}
+
+/// Error texts are kept short: they are shown to officers and stored on every attempt.
+fn short(reason: &str) -> String {
+    const MAX: usize = 2000;
+    if reason.len() <= MAX {
+        return reason.to_string();
+    }
+    let mut end = MAX;
+    while !reason.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &reason[..end])
+}
+
+impl Store {
+    /// Leases the next due job (or one whose lease ran out) to `worker` for `lease`.
+    pub async fn claim_job(
+        &self,
+        worker: &str,
+        lease: Duration,
+    ) -> Result<Option<Job>, StoreError> {
+        let at = now();
+        let until = at.saturating_add(secs(lease).max(1));
+        let row: Option<(i64, String, i64, i64)> = match &self.db {
+            Db::Sqlite(pool) => {
+                let mut tx = pool.begin_write().await?;
+                let r = sqlx::query_as(CLAIM_SQLITE)
+                    .bind(until)
+                    .bind(worker)
+                    .bind(at)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                r
+            }
+            Db::Postgres(pool) => {
+                sqlx::query_as(CLAIM_POSTGRES)
+                    .bind(until)
+                    .bind(worker)
+                    .bind(at)
+                    .fetch_optional(pool)
+                    .await?
+            }
+        };
+        let Some((id, kind, item_id, attempts)) = row else {
+            return Ok(None);
+        };
+        let text: Option<String> = crate::db::db!(self, |pool| {
+            sqlx::query_scalar("SELECT text FROM items WHERE id = $1")
+                .bind(item_id)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(Some(Job {
+            id,
+            kind,
+            item_id,
+            attempts,
+            text: text.unwrap_or_default(),
+        }))
+    }
+
+    /// Stores an item's analysis and marks its job done, in one transaction with the audit
+    /// row. Returns false (and writes nothing) when the lease was lost to another worker.
+    pub async fn complete_analysis(
+        &self,
+        job: &Job,
+        rec: &AnalysisRecord,
+    ) -> Result<bool, StoreError> {
+        let at = now();
+        let analysis = rec.analysis.to_string();
+        crate::db::db!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let n = sqlx::query(
+                "UPDATE jobs SET state = 'done', locked_until = NULL, last_error = NULL, \
+                 updated_at = $1 WHERE id = $2 AND state = 'running' AND attempts = $3",
+            )
+            .bind(at)
+            .bind(job.id)
+            .bind(job.attempts)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                tx.rollback().await?;
+                return Ok(false);
+            }
+            let path: Option<String> = sqlx::query_scalar(
+                "UPDATE items SET status = 'analyzed', status_reason = NULL, analysis = $1, \
+                 analyzed_at = $2, language = $3, spam_label = $4, spam_score = $5, \
+                 is_hidden = $6, sentiment = $7, topic = $8, text_masked = $9, search_text = $10 \
+                 WHERE id = $11 \
+                 RETURNING (SELECT path FROM units WHERE units.id = items.unit_id)",
+            )
+            .bind(&analysis)
+            .bind(at)
+            .bind(&rec.language)
+            .bind(&rec.spam_label)
+            .bind(rec.spam_score)
+            .bind(rec.is_hidden)
+            .bind(&rec.sentiment)
+            .bind(&rec.topic)
+            .bind(&rec.text_masked)
+            .bind(&rec.search_text)
+            .bind(job.item_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM item_places WHERE item_id = $1")
+                .bind(job.item_id)
+                .execute(&mut *tx)
+                .await?;
+            for (unit, span) in &rec.places {
+                sqlx::query(
+                    "INSERT INTO item_places (item_id, unit_id, span_start, span_end) \
+                     SELECT $1, id, $3, $4 FROM units WHERE id = $2 ON CONFLICT DO NOTHING",
+                )
+                .bind(job.item_id)
+                .bind(unit)
+                .bind(span.start as i64)
+                .bind(span.end as i64)
+                .execute(&mut *tx)
+                .await?;
+            }
+            audit!(
+                tx,
+                None::<i64>,
+                "item.analyze",
+                "item",
+                job.item_id.to_string(),
+                path,
+                json!({
+                    "job": job.id, "attempt": job.attempts, "language": rec.language,
+                    "spam": rec.spam_label, "hidden": rec.is_hidden,
+                    "sentiment": rec.sentiment, "topic": rec.topic,
+                })
+            )?;
+            tx.commit().await?;
+        });
+        Ok(true)
+    }
+
+    /// Records a failed attempt: queued again after `backoff` while attempts remain
+    /// (`attempts < max_attempts`), otherwise the job fails and the item, which is kept, says
+    /// why. Audited when the job fails for good.
+    pub async fn fail_job(
+        &self,
+        job: &Job,
+        reason: &str,
+        max_attempts: i64,
+        backoff: Duration,
+    ) -> Result<Failure, StoreError> {
+        let at = now();
+        let reason = short(reason);
+        let give_up = job.attempts >= max_attempts;
+        crate::db::db!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let n = if give_up {
+                sqlx::query(
+                    "UPDATE jobs SET state = 'failed', locked_until = NULL, last_error = $1, \
+                     updated_at = $2 WHERE id = $3 AND state = 'running' AND attempts = $4",
+                )
+                .bind(&reason)
+                .bind(at)
+                .bind(job.id)
+                .bind(job.attempts)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+            } else {
+                sqlx::query(
+                    "UPDATE jobs SET state = 'queued', locked_until = NULL, last_error = $1, \
+                     run_at = $2, updated_at = $3 \
+                     WHERE id = $4 AND state = 'running' AND attempts = $5",
+                )
+                .bind(&reason)
+                .bind(at.saturating_add(secs(backoff)))
+                .bind(at)
+                .bind(job.id)
+                .bind(job.attempts)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+            };
+            if n == 0 {
+                tx.rollback().await?;
+                return Ok(Failure::LeaseLost);
+            }
+            if give_up {
+                let path: Option<String> = sqlx::query_scalar(
+                    "UPDATE items SET status = 'failed', status_reason = $1 WHERE id = $2 \
+                     RETURNING (SELECT path FROM units WHERE units.id = items.unit_id)",
+                )
+                .bind(&reason)
+                .bind(job.item_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                audit!(
+                    tx,
+                    None::<i64>,
+                    "item.analysis_failed",
+                    "item",
+                    job.item_id.to_string(),
+                    path,
+                    json!({ "job": job.id, "attempts": job.attempts, "reason": reason })
+                )?;
+            }
+            tx.commit().await?;
+        });
+        Ok(if give_up {
+            Failure::Failed
+        } else {
+            Failure::Retry
+        })
+    }
+
+    /// Jobs per state, for progress reports and health checks.
+    pub async fn queue_stats(&self) -> Result<QueueStats, StoreError> {
+        let rows: Vec<(String, i64)> = crate::db::db!(self, |pool| {
+            sqlx::query_as("SELECT state, COUNT(*) FROM jobs GROUP BY state")
+                .fetch_all(pool)
+                .await?
+        });
+        let mut s = QueueStats::default();
+        for (state, n) in rows {
+            match state.as_str() {
+                "queued" => s.queued = n,
+                "running" => s.running = n,
+                "done" => s.done = n,
+                "failed" => s.failed = n,
+                _ => {}
+            }
+        }
+        Ok(s)
+    }
+
+    /// The last error of an item's newest job, if any.
+    pub async fn job_error(&self, item_id: i64) -> Result<Option<(String, i64)>, StoreError> {
+        let r: Option<(Option<String>, i64)> = crate::db::db!(self, |pool| {
+            sqlx::query_as(
+                "SELECT last_error, attempts FROM jobs WHERE item_id = $1 ORDER BY id DESC LIMIT 1",
+            )
+            .bind(item_id)
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(r.and_then(|(e, n)| e.map(|e| (e, n))))
+    }
+}
