@@ -8,7 +8,8 @@
 # Needs cargo-fuzz (`cargo install cargo-fuzz`). There is no nightly toolchain here:
 # RUSTC_BOOTSTRAP=1 lets stable rustc accept the -Z flags cargo-fuzz passes (sanitizer).
 # FUZZ_SANITIZER=none if AddressSanitizer does not link; FUZZ_NO_BUILD=1 to reuse the last
-# build. The targets are built once and then run directly, so that edits to the sources
+# build; FUZZ_FLAGS for more libFuzzer flags (e.g. "-len_control=0" to try long inputs at
+# once). The targets are built once and then run directly, so that edits to the sources
 # during the run do not trigger rebuilds. New corpus entries go to a scratch directory
 # (FUZZ_WORK), keeping the seeds in fuzz/corpus/ small; crashes land in
 # fuzz/artifacts/<target>/ and make the script exit 1.
@@ -42,7 +43,7 @@ for t in "${targets[@]}"; do
     mkdir -p "$work/$t" "artifacts/$t"
     echo "== $t: ${secs}s"
     "$bin/$t" -artifact_prefix="artifacts/$t/" -max_total_time="$secs" -max_len=4096 \
-        -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$work/$t" "corpus/$t" \
+        -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 ${FUZZ_FLAGS:-} "$work/$t" "corpus/$t" \
         >"$work/$t.log" 2>&1
     status=$?
     grep -E 'DONE|number_of_executed_units|panicked at|SUMMARY|Test unit written' "$work/$t.log"

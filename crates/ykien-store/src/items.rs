@@ -437,8 +437,9 @@ impl Store {
         {
             return Err(StoreError::forbidden("filing items"));
         }
+        // An actor files in its own name; only the system may name another author.
         let author_user_id = match actor {
-            Some(a) => Some(new.author_user_id.unwrap_or(a.user_id)),
+            Some(a) => Some(a.user_id),
             None => new.author_user_id,
         };
         let dedup = if new.dedup_text.trim().is_empty() {

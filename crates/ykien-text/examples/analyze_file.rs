@@ -40,10 +40,18 @@ fn main() {
     let first = analyzer.analyze(&text);
     let cold = start.elapsed();
     let mut best = cold;
+    let mut total = Duration::ZERO;
+    let mut cpu_total = Some(0.0);
     for _ in 1..runs {
         let t = Instant::now();
+        let c = cpu_seconds();
         std::hint::black_box(analyzer.analyze(&text));
-        best = best.min(t.elapsed());
+        let d = t.elapsed();
+        cpu_total = cpu_total
+            .zip(c.zip(cpu_seconds()))
+            .map(|(sum, (a, b))| sum + b - a);
+        best = best.min(d);
+        total += d;
     }
     let mb = text.len() as f64 / 1e6;
     println!(
@@ -60,11 +68,35 @@ fn main() {
         mb / cold.as_secs_f64()
     );
     println!(
-        "best of {runs}: {:.3} s, {:.2} MB/s",
+        "best of {runs}: {:.6} s, {:.2} MB/s",
         best.as_secs_f64(),
         mb / best.as_secs_f64()
     );
+    if runs > 1 {
+        let mean = total.as_secs_f64() / f64::from(runs - 1);
+        println!(
+            "mean of the {} warm runs: {:.6} s, {:.2} MB/s",
+            runs - 1,
+            mean,
+            mb / mean
+        );
+        // On a loaded machine wall time says little; time on the CPU is what the code costs.
+        if let Some(cpu) = cpu_total {
+            let cpu = cpu / f64::from(runs - 1);
+            println!(
+                "mean CPU time per run: {cpu:.6} s, {:.2} MB per CPU-second",
+                mb / cpu
+            );
+        }
+    }
     stages(&text);
+}
+
+/// Time this thread has spent on a CPU (Linux `schedstat`), if the system says.
+fn cpu_seconds() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: f64 = s.split_whitespace().next()?.parse().ok()?;
+    Some(ns / 1e9)
 }
 
 /// The stages of `Analyzer::analyze` timed one by one (after a warm-up), to see where the
@@ -72,9 +104,16 @@ fn main() {
 fn stages(original: &str) {
     fn time<R>(name: &str, f: impl FnOnce() -> R) -> R {
         let t = Instant::now();
+        let c = cpu_seconds();
         let r = std::hint::black_box(f());
-        let d: Duration = t.elapsed();
-        println!("  {name:<10} {:>8.1} ms", d.as_secs_f64() * 1e3);
+        let d = t.elapsed();
+        let cpu = c
+            .zip(cpu_seconds())
+            .map_or(f64::NAN, |(a, b)| (b - a) * 1e3);
+        println!(
+            "  {name:<11} {:>9.3} ms wall {cpu:>9.3} ms CPU",
+            d.as_secs_f64() * 1e3
+        );
         r
     }
     let (segmenter, gazetteer, keywords) = (

@@ -98,7 +98,7 @@ fn load(path: &str, max_chars: usize, with_other: bool) -> (Vec<Doc>, Vec<Doc>) 
             text,
             label: label.to_string(),
         };
-        if fnv(id) % 5 == 0 {
+        if fnv(id).is_multiple_of(5) {
             dev.push(d)
         } else {
             pool.push(d)
@@ -126,7 +126,7 @@ fn macro_f1(model: &TopicModel, dev: &[Doc], gold_labels: &[String]) -> f64 {
     f.iter().sum::<f64>() / gold_labels.len() as f64
 }
 
-fn train(tx: &Taxonomy, pool: &[Doc], chosen: &[usize]) -> TopicModel {
+fn train(tx: &Taxonomy, pool: &[Doc], chosen: &[usize], cfg: &TopicModelConfig) -> TopicModel {
     let ex: Vec<Example<'_>> = chosen
         .iter()
         .map(|&i| Example {
@@ -134,7 +134,7 @@ fn train(tx: &Taxonomy, pool: &[Doc], chosen: &[usize]) -> TopicModel {
             label: &pool[i].label,
         })
         .collect();
-    TopicModel::train(tx.clone(), &ex, TopicModelConfig::default()).expect("train")
+    TopicModel::train(tx.clone(), &ex, cfg.clone()).expect("train")
 }
 
 fn mean_sd(v: &[f64]) -> (f64, f64) {
@@ -158,6 +158,23 @@ fn main() {
     let pool_size: usize = opt("--pool").map_or(3000, |s| s.parse().expect("pool"));
     let max_chars: usize = opt("--max-chars").map_or(0, |s| s.parse().expect("max-chars"));
     let with_other = args.iter().any(|a| a == "--with-other");
+    // Model options, for exploring; the defaults are TopicModelConfig::default().
+    let mut cfg = TopicModelConfig::default();
+    if let Some(v) = opt("--epochs") {
+        cfg.train.epochs = v.parse().expect("epochs");
+    }
+    if let Some(v) = opt("--lr") {
+        cfg.train.learning_rate = v.parse().expect("lr");
+    }
+    if let Some(v) = opt("--half") {
+        cfg.half_weight_labels = v.parse().expect("half");
+    }
+    if args.iter().any(|a| a == "--hinge") {
+        cfg.train.loss = ykien_text::classify::Loss::Hinge;
+    }
+    if args.iter().any(|a| a == "--no-seed-features") {
+        cfg.seed_features = false;
+    }
     let t0 = std::time::Instant::now();
     let (dev, pool_all) = load(
         &format!("{data}/topics/vntc/train_full.jsonl.gz"),
@@ -196,7 +213,7 @@ fn main() {
             }
         }
         let mut v: Vec<_> = blame.into_iter().collect();
-        v.sort_by(|a, b| b.1.cmp(&a.1));
+        v.sort_by_key(|x| std::cmp::Reverse(x.1));
         for ((topic, term), n) in v.iter().take(60) {
             eprintln!("{n:>5}  {topic:<22} {term}");
         }
@@ -227,7 +244,10 @@ fn main() {
         let mut random_order: Vec<usize> = (0..pool_docs.len()).collect();
         rng.shuffle(&mut random_order);
         for (k, &n) in sizes.iter().enumerate() {
-            let m = train(&tx, &pool_docs, &random_order[..n]);
+            let m = train(&tx, &pool_docs, &random_order[..n], &cfg);
+            if args.iter().any(|a| a == "--diagnose") {
+                eprintln!("random {n}, weight {:.2}:\n{}", m.classifier_weight(), evaluate(&m, &dev, &gold));
+            }
             rnd[k].push(macro_f1(&m, &dev, &gold));
         }
         // Active learning in batches.
@@ -240,7 +260,7 @@ fn main() {
             let texts: Vec<&str> = rest.iter().map(|&i| pool_docs[i].text.as_str()).collect();
             let pick = model.suggest_for_labelling(&texts, n - chosen.len());
             chosen.extend(pick.into_iter().map(|j| rest[j]));
-            model = train(&tx, &pool_docs, &chosen);
+            model = train(&tx, &pool_docs, &chosen, &cfg);
             al[k].push(macro_f1(&model, &dev, &gold));
         }
         eprintln!(

@@ -5,7 +5,7 @@
 pub struct Lcg(pub u64);
 
 impl Lcg {
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self
             .0
             .wrapping_mul(6364136223846793005)
@@ -13,7 +13,7 @@ impl Lcg {
         self.0 >> 33
     }
     pub fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
-        xs[(self.next() as usize) % xs.len()]
+        xs[(self.next_u64() as usize) % xs.len()]
     }
 }
 
@@ -86,7 +86,7 @@ pub fn synthetic(n: usize, seed: u64) -> Vec<(String, String)> {
                 parts.push(r.pick(&COMMON));
             }
             for j in (1..parts.len()).rev() {
-                let k = (r.next() as usize) % (j + 1);
+                let k = (r.next_u64() as usize) % (j + 1);
                 parts.swap(j, k);
             }
             (parts.join(" "), label.to_string())

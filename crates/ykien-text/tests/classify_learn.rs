@@ -27,6 +27,13 @@ fn check(loss: Loss, chars: Option<(u8, u8)>) {
         e.accuracy()
     );
 
+    // No features at all: the biases decide, nothing panics.
+    for empty in ["", "   ", "!!! ... ???"] {
+        let p = clf.predict(empty);
+        assert_eq!(p.scores.len(), 3);
+        assert!(clf.explain(empty, 5).for_label.is_empty());
+    }
+
     let p = clf.predict("Cầu thủ ghi bàn trong trận đấu hôm nay");
     assert_eq!(p.label, "the thao");
     let total: f32 = p.scores.iter().map(|s| s.1).sum();

@@ -52,6 +52,17 @@ fn negation_flips() {
     );
     assert_ne!(sentiment("không tệ").label, Negative);
     assert!(sentiment("không tệ").score > 0.0);
+    // A complaint made of a negated plain verb.
+    assert_eq!(
+        sentiment("Đường hỏng ba tháng rồi mà chưa được sửa").label,
+        Negative
+    );
+    assert_eq!(sentiment("Chưa ai đến giải quyết").label, Negative);
+    // … but not a question, nor "không chỉ … mà còn".
+    assert_eq!(sentiment("Phường có tổ chức họp không?").label, Neutral);
+    assert_eq!(sentiment("Ai biết chưa có lịch họp không?").label, Neutral);
+    assert_eq!(sentiment("Phố không chỉ sạch mà còn đẹp").label, Positive);
+    assert_ne!(sentiment("không quá tệ").label, Negative);
     // Negation does not cross a clause.
     assert_eq!(sentiment("Không, thầy dạy rất tận tình").label, Positive);
 }
@@ -115,12 +126,20 @@ fn model_learns_from_corrections() {
         .collect();
     let base = SentimentModel::lexicon_only(Lexicon::default());
     assert_eq!(base.sentiment("Đường lại bị đào lên").label, Neutral);
-    let cfg = SentimentModelConfig {
-        half_weight_labels: 2.0,
-        ..SentimentModelConfig::default()
-    };
-    let m = SentimentModel::train(Lexicon::default(), &ex, cfg).unwrap();
+    let m = SentimentModel::train(Lexicon::default(), &ex, cfg_again()).unwrap();
     assert_eq!(m.sentiment("Đường lại bị đào lên").label, Negative);
     let p = m.probabilities("trồng hoa");
     assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-4);
+    let bytes = m.classifier_model().expect("trained").to_bytes();
+    let model = ykien_text::classify::Model::from_bytes(&bytes).unwrap();
+    let back =
+        SentimentModel::from_model(Lexicon::default(), model, data.len(), cfg_again()).unwrap();
+    assert_eq!(back.probabilities("trồng hoa"), p);
+}
+
+fn cfg_again() -> SentimentModelConfig {
+    SentimentModelConfig {
+        half_weight_labels: 2.0,
+        ..SentimentModelConfig::default()
+    }
 }

@@ -72,3 +72,29 @@ fn training_moves_the_model_toward_labels() {
     }];
     assert!(TopicModel::train(Taxonomy::default(), &bad, TopicModelConfig::default()).is_err());
 }
+
+#[test]
+fn a_trained_model_survives_a_round_trip_through_bytes() {
+    use ykien_text::classify::Model;
+    let data = [
+        ("Tiền đền bù giải phóng mặt bằng quá thấp", "land"),
+        ("Thu hồi đất làm dự án", "land"),
+        ("Bãi rác bốc mùi hôi thối", "environment"),
+        ("Nước thải chảy ra kênh", "environment"),
+    ];
+    let ex: Vec<Example<'_>> = data
+        .iter()
+        .map(|(t, l)| Example { text: t, label: l })
+        .collect();
+    let m = TopicModel::train(Taxonomy::default(), &ex, TopicModelConfig::default()).unwrap();
+    let bytes = m.classifier_model().expect("trained").to_bytes();
+    let back = TopicModel::from_model(
+        Taxonomy::default(),
+        Model::from_bytes(&bytes).unwrap(),
+        m.labels_used(),
+        TopicModelConfig::default(),
+    )
+    .unwrap();
+    let text = "rác thải và đền bù";
+    assert_eq!(m.probabilities(text), back.probabilities(text));
+}

@@ -76,10 +76,15 @@ enum Command {
     Fold(cli::text::InputArgs),
     /// Analyze documents: language, words, places, personal data, key phrases, fingerprint
     Analyze(cli::text::AnalyzeArgs),
-    /// Import items from a JSONL or CSV file, then analyze them (idempotent; bad rows reported)
+    /// Import items from a JSONL, CSV or XLSX file and analyze them (idempotent)
     Ingest(cli::ingest::IngestArgs),
     /// Search the items: "thuy phuong" finds "Thụy Phương"
     Search(cli::search::SearchArgs),
+    /// Text classifiers (topic, sentiment, spam): train, evaluate, explain a prediction
+    Model {
+        #[command(subcommand)]
+        cmd: cli::model::ModelCommand,
+    },
 }
 
 fn main() -> std::process::ExitCode {
@@ -110,5 +115,6 @@ fn run(args: Cli) -> anyhow::Result<()> {
         Command::Analyze(a) => cli::text::analyze(a),
         Command::Ingest(a) => cli::runtime()?.block_on(cli::ingest::run(&g, a)),
         Command::Search(a) => cli::runtime()?.block_on(cli::search::run(&g, a)),
+        Command::Model { cmd } => cli::model::run(cmd),
     }
 }

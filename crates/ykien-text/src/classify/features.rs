@@ -178,6 +178,9 @@ fn push_lower(out: &mut String, c: char) {
 fn is_word_char(c: char, underscore: bool) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric() || (underscore && c == '_')
+    } else if matches!(c as u32, 0xC0..=0x24F | 0x1E00..=0x1EFF) {
+        // Latin letters with diacritics (all of Vietnamese): skip the Unicode table walk.
+        !matches!(c, '×' | '÷')
     } else {
         c.is_alphanumeric() || ('\u{0300}'..='\u{036F}').contains(&c)
     }

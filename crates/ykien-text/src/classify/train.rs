@@ -222,11 +222,15 @@ pub fn train_with_progress(
             };
             fit_temperature(&probe, &rows, &y, cal)
         } else {
-            fit_temperature(&model, &rows, &y, &fit)
+            // The training examples' margins are inflated anyway; a sample does as well.
+            fit_temperature(&model, &rows, &y, &fit[..fit.len().min(5000)])
         };
     }
     Ok(model)
 }
+
+/// Margin beyond which shrinking skips an SVM example (see `sgd_run`).
+const SHRINK_MARGIN: f32 = 1.5;
 
 /// One SGD run over `fit`; with a holdout, the weights of its best epoch.
 #[allow(clippy::too_many_arguments)]
@@ -251,6 +255,7 @@ fn sgd_run(
     };
     let total_steps = (config.epochs as f64 * fit.len() as f64).max(1.0);
     let mut t = 0f64;
+    let mut margins = vec![0f32; rows.offsets.len() - 1];
     let mut best: Option<(f32, Vec<f32>, Vec<f32>)> = None;
     let mut since_best = 0;
     for epoch in 1..=config.epochs {
@@ -258,11 +263,19 @@ fn sgd_run(
             sgd.start_average();
         }
         rng.shuffle(fit);
+        // Shrinking (as in liblinear): after two passes, an SVM example that cleared the
+        // margin by far when last seen is assumed to still clear it, and only the decay
+        // runs. Measured on VNTC: same accuracy, epochs 3+ nearly free.
+        let shrink = config.loss == Loss::Hinge && epoch > 2;
         for &i in fit.iter() {
             let lr = config.learning_rate * (1.0 - t / total_steps).max(1e-4) as f32;
             t += 1.0;
+            if shrink && margins[i] > SHRINK_MARGIN {
+                sgd.idle(lr, config.l2);
+                continue;
+            }
             let (idx, val) = rows.row(i);
-            sgd.step(idx, val, y[i], lr, config.l2, config.loss);
+            margins[i] = sgd.step(idx, val, y[i], lr, config.l2, config.loss);
         }
         let mut acc = None;
         if !hold.is_empty() {
@@ -466,8 +479,35 @@ impl Sgd {
         });
     }
 
-    fn step(&mut self, idx: &[u32], val: &[f32], y: usize, lr: f32, l2: f32, loss: Loss) {
-        self.update(idx, val, y, lr, l2, loss);
+    /// One SGD step; returns the example's margin (its score minus the best other score).
+    fn step(&mut self, idx: &[u32], val: &[f32], y: usize, lr: f32, l2: f32, loss: Loss) -> f32 {
+        let margin = self.update(idx, val, y, lr, l2, loss);
+        self.tick();
+        margin
+    }
+
+    /// A step on an example known to need no update: only the decay and the running average
+    /// move.
+    fn idle(&mut self, lr: f32, l2: f32) {
+        if l2 > 0.0 {
+            self.decay(lr * l2);
+        }
+        self.tick();
+    }
+
+    fn decay(&mut self, f: f32) {
+        self.s *= 1.0 - f;
+        if self.s < 1e-3 {
+            if let Some(a) = &mut self.avg {
+                a.settle_all(&self.v, self.k);
+            }
+            let s = self.s;
+            self.v.iter_mut().for_each(|w| *w *= s);
+            self.s = 1.0;
+        }
+    }
+
+    fn tick(&mut self) {
         if let Some(a) = &mut self.avg {
             a.sum_s += self.s as f64;
             a.steps += 1.0;
@@ -477,19 +517,26 @@ impl Sgd {
         }
     }
 
-    fn update(&mut self, idx: &[u32], val: &[f32], y: usize, lr: f32, l2: f32, loss: Loss) {
+    fn margin(&self, y: usize) -> (f32, usize) {
+        let mut r = usize::MAX;
+        for (j, &sc) in self.scores.iter().enumerate() {
+            if j != y && (r == usize::MAX || sc > self.scores[r]) {
+                r = j;
+            }
+        }
+        if r == usize::MAX {
+            (f32::INFINITY, r)
+        } else {
+            (self.scores[y] - self.scores[r], r)
+        }
+    }
+
+    fn update(&mut self, idx: &[u32], val: &[f32], y: usize, lr: f32, l2: f32, loss: Loss) -> f32 {
         let k = self.k;
         self.compute_scores(idx, val);
+        let (margin, r) = self.margin(y);
         if l2 > 0.0 {
-            self.s *= 1.0 - lr * l2;
-            if self.s < 1e-3 {
-                if let Some(a) = &mut self.avg {
-                    a.settle_all(&self.v, k);
-                }
-                let s = self.s;
-                self.v.iter_mut().for_each(|w| *w *= s);
-                self.s = 1.0;
-            }
+            self.decay(lr * l2);
         }
         let step = lr / self.s;
         match loss {
@@ -497,7 +544,7 @@ impl Sgd {
                 let mut g = softmax(&self.scores, 1.0);
                 g[y] -= 1.0;
                 if g.iter().all(|x| x.abs() < 1e-3) {
-                    return;
+                    return margin;
                 }
                 for (bk, gk) in self.b.iter_mut().zip(&g) {
                     *bk -= lr * gk;
@@ -514,14 +561,8 @@ impl Sgd {
                 }
             }
             Loss::Hinge => {
-                let mut r = usize::MAX;
-                for (j, &sc) in self.scores.iter().enumerate() {
-                    if j != y && (r == usize::MAX || sc > self.scores[r]) {
-                        r = j;
-                    }
-                }
-                if r == usize::MAX || self.scores[y] - self.scores[r] >= 1.0 {
-                    return;
+                if r == usize::MAX || margin >= 1.0 {
+                    return margin;
                 }
                 self.b[y] += lr;
                 self.b[r] -= lr;
@@ -535,6 +576,7 @@ impl Sgd {
                 }
             }
         }
+        margin
     }
 
     /// The current weights, or their average when averaging.

@@ -35,6 +35,8 @@ pub(crate) enum Role {
     Intensifier { before: f32, after: f32 },
     /// "nhưng": what follows outweighs what came before.
     Contrast,
+    /// A phrase that starts like a negator but is not one ("không chỉ", "không sao").
+    Inert,
 }
 
 /// Grammar words; fixed here because they are the language, not the vocabulary.
@@ -95,6 +97,20 @@ const INTENSIFIERS: &[(&str, f32, f32)] = &[
     ("càng", 1.2, 0.0),
 ];
 
+/// Phrases that begin with a negator without negating anything.
+const INERT: &[&str] = &[
+    "không chỉ",
+    "không những",
+    "chẳng những",
+    "không sao",
+    "không có gì",
+    "không ngừng",
+    "không thể thiếu",
+    "chẳng mấy chốc",
+    "không lâu",
+    "chưa đầy",
+];
+
 const CONTRASTS: &[&str] = &["nhưng", "nhưng mà", "tuy nhiên", "song le", "thế nhưng"];
 
 /// Terms and grammar words, ready to match.
@@ -139,6 +155,9 @@ impl Lexicon {
         }
         for &c in CONTRASTS {
             phrases.insert(c, Role::Contrast);
+        }
+        for &c in INERT {
+            phrases.insert(c, Role::Inert);
         }
         let mut terms = 0;
         let mut seen = std::collections::HashSet::new();

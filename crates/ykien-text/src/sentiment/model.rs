@@ -3,7 +3,7 @@
 
 use super::lexicon::Lexicon;
 use super::score::{Sentiment, SentimentLabel, distribution_of_total};
-use crate::classify::{Classifier, ClassifyError, Example, TrainConfig, train};
+use crate::classify::{Classifier, ClassifyError, Example, Model, TrainConfig, train};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SentimentModelConfig {
@@ -90,6 +90,35 @@ impl SentimentModel {
             .collect();
         m.classifier = Some(Classifier::new(model));
         Ok(m)
+    }
+
+    /// Rebuilds a trained model from its stored classifier (see
+    /// [`crate::classify::Model::from_bytes`]) and the number of labels behind it.
+    pub fn from_model(
+        lexicon: Lexicon,
+        model: Model,
+        labels_used: usize,
+        config: SentimentModelConfig,
+    ) -> Result<SentimentModel, ClassifyError> {
+        let mut label_map = Vec::with_capacity(model.labels().len());
+        for l in model.labels() {
+            let Some(x) = SentimentLabel::parse(l) else {
+                return Err(ClassifyError::Invalid("sentiment label"));
+            };
+            label_map.push(x as usize);
+        }
+        Ok(SentimentModel {
+            lexicon,
+            classifier: Some(Classifier::new(model)),
+            label_map,
+            labels_used,
+            config,
+        })
+    }
+
+    /// The trained classifier's model, to store with [`crate::classify::Model::to_bytes`].
+    pub fn classifier_model(&self) -> Option<&Model> {
+        self.classifier.as_ref().map(Classifier::model)
     }
 
     pub fn lexicon(&self) -> &Lexicon {

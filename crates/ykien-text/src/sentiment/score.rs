@@ -15,6 +15,8 @@ const INTENSIFIER_SCOPE: usize = 2;
 /// one only mildly positive ("không tệ" is faint praise).
 const NEGATED_POSITIVE: f32 = -0.9;
 const NEGATED_NEGATIVE: f32 = -0.5;
+/// A negator that negates no lexicon term.
+const BARE_NEGATION: f32 = -0.6;
 /// Around "nhưng" the second clause carries the speaker's point.
 const BEFORE_CONTRAST: f32 = 0.5;
 const AFTER_CONTRAST: f32 = 1.5;
@@ -100,6 +102,7 @@ impl Lexicon {
             /// Punctuation; `sentence` for ".", "!", "?", ";" (a "," ends only a clause).
             Stop {
                 sentence: bool,
+                question: bool,
             },
         }
         let mut units: Vec<Unit> = Vec::with_capacity(ts.len());
@@ -122,6 +125,7 @@ impl Lexicon {
             units.push(if stop {
                 Unit::Stop {
                     sentence: t.lower.chars().any(|c| ".!?;…".contains(c)),
+                    question: t.lower.contains('?'),
                 }
             } else {
                 Unit::Word
@@ -135,7 +139,26 @@ impl Lexicon {
             }
             _ => 0,
         };
-        let sentence_stop = |u: usize| matches!(units[u], Unit::Stop { sentence: true });
+        let sentence_stop = |u: usize| matches!(units[u], Unit::Stop { sentence: true, .. });
+        // A negator that negates no lexicon term still complains ("đường chưa được sửa",
+        // "không ai giải quyết"), unless the sentence is a question.
+        let bare_negation = |k: usize| {
+            if !matches!(units.get(k + 1), Some(Unit::Word)) {
+                return false;
+            }
+            for v in units.iter().skip(k + 1).take(NEGATION_SCOPE) {
+                match v {
+                    Unit::Role(Role::Polar(_), ..) => return false,
+                    Unit::Stop { .. } | Unit::Role(Role::Contrast, ..) => break,
+                    _ => {}
+                }
+            }
+            let question = units[k..]
+                .iter()
+                .find(|v| matches!(v, Unit::Stop { sentence: true, .. }))
+                .is_some_and(|v| matches!(v, Unit::Stop { question: true, .. }));
+            !question
+        };
 
         let mut total = 0f32;
         // (unit, evidence); `None` marks a contrast word.
@@ -158,6 +181,10 @@ impl Lexicon {
                     }
                     // Mark where the stronger clause begins.
                     ev.push((u, None));
+                }
+                Role::Negator if bare_negation(u) => {
+                    let span = ts[start].span.start..end_of(u);
+                    ev.push((u, Some((span, terms[ti].clone(), BARE_NEGATION, true))));
                 }
                 Role::Polar(w) => {
                     let mut w = w;

@@ -9,11 +9,14 @@
 use std::collections::HashMap;
 
 use super::brand::BrandShape;
-use super::lexicon::{Class, TLDS};
+use super::explain::Explain;
+use super::lexicon::Class;
 use super::matcher::{Hit, Kind, find};
-use super::reason::{self, Seen};
-use super::syllable::{SyllableIssue, check_syllable};
-use super::view::{ALPHA, DIGIT, DISGUISED, FOREIGN, MARK, View};
+use super::placement::{Placement, SENTENCE_EVIDENCE, place};
+use super::reason::Seen;
+use super::signals::{links, phones};
+use super::spelling::{Spelling, spelling};
+use super::view::{DISGUISED, MARK, View};
 use super::{SpamLabel, SpamSpan, SpamVerdict, SpanKind};
 
 /// Evidence that makes a label; `score` is evidence / (evidence + THRESHOLD).
@@ -22,58 +25,21 @@ const THRESHOLD: f32 = 3.0;
 const TOPIC_CAP: f32 = 1.0;
 /// Topic words at least this share (%) of the tokens make a text dense with them.
 const DENSE_TOPIC_PERCENT: usize = 4;
-/// Spam words at most this share (%) of an article's tokens: injected, not a doorway.
-const SPARSE_PERCENT: usize = 12;
-/// Hits at least this heavy make their sentence a spam sentence.
-const SENTENCE_EVIDENCE: f32 = 0.8;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Spelling {
-    Valid,
-    Invalid,
-    /// Tone marks that cannot be, or look-alike letters: deliberate disguise.
-    Scrambled,
-    /// Digits or another script: not a word to judge.
-    NotWord,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Family {
+pub(crate) enum Family {
     Gambling,
     GamblingTopic,
     Advert,
     None,
 }
 
-struct Weighed {
-    weight: f32,
-    family: Family,
-    span: SpanKind,
-    seen: Seen,
-}
-
-fn spelling(view: &View, text: &str, t: usize) -> Spelling {
-    let flags = view.tokens[t].flags;
-    if flags & DISGUISED != 0 {
-        return Spelling::Scrambled;
-    }
-    if flags & (FOREIGN | DIGIT) != 0 || flags & ALPHA == 0 {
-        return Spelling::NotWord;
-    }
-    let word = if flags & MARK != 0 {
-        &text[view.token_original(t)]
-    } else {
-        view.token_folded(t)
-    };
-    match check_syllable(word) {
-        Ok(()) => Spelling::Valid,
-        Err(
-            SyllableIssue::SeveralTones
-            | SyllableIssue::MisplacedTone
-            | SyllableIssue::ToneWithStopCoda,
-        ) => Spelling::Scrambled,
-        Err(_) => Spelling::Invalid,
-    }
+/// A hit with its weight in this text.
+pub(crate) struct Weighed {
+    pub weight: f32,
+    pub family: Family,
+    pub span: SpanKind,
+    pub seen: Seen,
 }
 
 /// Per-sentence flags the weights depend on.
@@ -86,65 +52,6 @@ struct SentenceFlags {
     call: bool,
     crime: bool,
     advert: bool,
-}
-
-/// Domains (a top-level domain token right after "word.") and "http"/"www" tokens.
-fn links(view: &View, text: &str) -> Vec<usize> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    for t in 1..view.tokens.len() {
-        let s = view.token_folded(t);
-        if !TLDS.contains(&s) {
-            continue;
-        }
-        let r = view.token_original(t);
-        let prev = view.token_original(t - 1);
-        let dotted = r.start > 0 && bytes[r.start - 1] == b'.' && prev.end + 1 == r.start;
-        let next_is_tld = t + 1 < view.tokens.len() && {
-            let n = view.token_original(t + 1);
-            n.start == r.end + 1 && bytes[r.end] == b'.' && TLDS.contains(&view.token_folded(t + 1))
-        };
-        if dotted && TLDS.contains(&s) && !next_is_tld {
-            out.push(t);
-        }
-    }
-    out
-}
-
-/// Phone numbers: digit groups joined by at most one separator, 10–11 digits starting with
-/// 0 or 84, or 1800/1900 hotlines.
-fn phones(view: &View, text: &str) -> usize {
-    let bytes = text.as_bytes();
-    let mut count = 0;
-    let mut t = 0;
-    while t < view.tokens.len() {
-        if view.tokens[t].flags & (ALPHA | FOREIGN) != 0 {
-            t += 1;
-            continue;
-        }
-        let mut digits = String::from(view.token_folded(t));
-        let mut end = view.token_original(t).end;
-        let mut u = t + 1;
-        while u < view.tokens.len() && view.tokens[u].flags & (ALPHA | FOREIGN) == 0 {
-            let r = view.token_original(u);
-            if r.start > end + 1 || !matches!(bytes[end], b' ' | b'.' | b'-') {
-                break;
-            }
-            digits.push_str(view.token_folded(u));
-            end = r.end;
-            u += 1;
-        }
-        let n = digits.len();
-        let mobile =
-            (10..=11).contains(&n) && (digits.starts_with('0') || digits.starts_with("84"));
-        let hotline =
-            (8..=10).contains(&n) && (digits.starts_with("1800") || digits.starts_with("1900"));
-        if mobile || hotline {
-            count += 1;
-        }
-        t = u;
-    }
-    count
 }
 
 pub fn detect(text: &str) -> SpamVerdict {
@@ -476,133 +383,48 @@ pub fn detect(text: &str) -> SpamVerdict {
     }
 
     // injected or doorway: where do the spam sentences sit?
-    let mut injected = false;
-    let mut spam_sentences = 0;
-    let mut clean_sentences = 0;
-    let mut clean_tokens = 0;
+    let mut placement = Placement::default();
     if label != SpamLabel::None {
         for (t, tok) in view.tokens.iter().enumerate() {
             if tok.flags & (MARK | DISGUISED) == 0 {
                 spell[t] = spelling(&view, text, t);
             }
         }
-        let mut spam_sentence = vec![false; n_sent];
-        for (h, w) in hits.iter().zip(&weighed) {
-            if (in_family(w) || label == SpamLabel::Other) && w.weight >= SENTENCE_EVIDENCE {
-                spam_sentence[sentence_of(h)] = true;
-            }
-        }
+        let mut evidence: Vec<(std::ops::Range<usize>, f32)> = hits
+            .iter()
+            .zip(&weighed)
+            .filter(|(_, w)| in_family(w) || (label == SpamLabel::Other && w.weight > 0.0))
+            .map(|(h, w)| (h.tokens.clone(), w.weight))
+            .collect();
         if label == SpamLabel::Other {
-            for &t in &scrambled_tokens {
-                spam_sentence[view.sentence_of(t)] = true;
-            }
+            evidence.extend(
+                scrambled_tokens
+                    .iter()
+                    .map(|&t| (t..t + 1, SENTENCE_EVIDENCE)),
+            );
         }
-        for (s, range) in view.sentences.iter().enumerate() {
-            if spam_sentence[s] {
-                spam_sentences += 1;
-                continue;
-            }
-            let words = range
-                .clone()
-                .filter(|&t| spell[t] != Spelling::NotWord)
-                .count();
-            let valid = range
-                .clone()
-                .filter(|&t| spell[t] == Spelling::Valid)
-                .count();
-            if words >= 5 && valid * 10 >= words * 7 {
-                clean_sentences += 1;
-                clean_tokens += range.len();
-            }
-        }
-        // or: the spam words are a small share of a text long enough to be an article
-        let mut covered = vec![false; view.tokens.len()];
-        for (h, w) in hits.iter().zip(&weighed) {
-            if in_family(w) {
-                covered[h.tokens.clone()].iter_mut().for_each(|c| *c = true);
-            }
-        }
-        let spam_tokens = covered.iter().filter(|c| **c).count();
-        let n = view.tokens.len();
-        injected = (clean_sentences >= 2 && clean_tokens * 2 >= n)
-            || (n >= 50 && spam_tokens * 100 <= n * SPARSE_PERCENT);
+        placement = place(&view, &spell, &evidence);
     }
 
-    // reasons
-    let mut reasons = Vec::new();
-    let order = [
-        Seen::Brand,
-        Seen::BettingWords,
-        Seen::Glued,
-        Seen::Scrambled,
-        Seen::CallToAction,
-        Seen::Advertising,
-    ];
-    for seen in order {
-        let mut examples: Vec<String> = Vec::new();
-        let mut count = 0;
-        for (h, w) in hits.iter().zip(&weighed) {
-            if w.seen != seen || w.weight <= 0.0 {
-                continue;
-            }
-            if label != SpamLabel::None && !in_family(w) {
-                continue;
-            }
-            count += 1;
-            let e = text[view.original(h.folded.clone())].to_string();
-            if examples.len() < 4
-                && !examples
-                    .iter()
-                    .any(|x| x.to_lowercase() == e.to_lowercase())
-            {
-                examples.push(e);
-            }
-        }
-        // a lone weak word is no reason worth showing for a clean text
-        if count > 0 && (label != SpamLabel::None || seen != Seen::CallToAction) {
-            reasons.push(reason::reason(seen, &examples, count));
-        }
+    let reasons = Explain {
+        text,
+        view: &view,
+        hits: &hits,
+        weighed: &weighed,
+        in_family: &in_family,
+        label,
+        phone_count,
+        links: if link_farm { link_tokens.len() } else { 0 },
+        scrambled_tokens: &scrambled_tokens,
+        crime_hits: if crime_doc { crime_hits } else { 0 },
+        placement,
     }
-    if label == SpamLabel::Advertising && phone_count > 0 {
-        reasons.push(reason::reason(Seen::Phone, &[], phone_count));
-    }
-    if link_farm {
-        reasons.push(reason::reason(Seen::LinkFarm, &[], link_tokens.len()));
-    }
-    if label == SpamLabel::Other {
-        let examples: Vec<String> = scrambled_tokens
-            .iter()
-            .take(4)
-            .map(|&t| text[view.token_original(t)].to_string())
-            .collect();
-        reasons.push(reason::reason(
-            Seen::Obfuscated,
-            &examples,
-            scrambled_tokens.len(),
-        ));
-    }
-    if crime_doc
-        && hits.iter().any(|h| {
-            matches!(
-                h.kind,
-                Kind::Phrase(Class::BettingTopic | Class::BettingPromo)
-            )
-        })
-    {
-        reasons.push(reason::reason(Seen::CrimeReport, &[], crime_hits));
-    }
-    if label != SpamLabel::None {
-        reasons.push(if injected {
-            reason::injected(spam_sentences, n_sent)
-        } else {
-            reason::doorway(spam_sentences, n_sent)
-        });
-    }
+    .reasons();
 
     SpamVerdict {
         label,
         score,
-        injected,
+        injected: placement.injected,
         reasons,
         spans,
     }

@@ -13,9 +13,13 @@
 
 mod brand;
 mod detect;
+mod explain;
 mod lexicon;
 mod matcher;
+mod placement;
 mod reason;
+mod signals;
+mod spelling;
 pub mod syllable;
 mod view;
 mod vowels;

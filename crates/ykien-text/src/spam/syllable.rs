@@ -219,10 +219,21 @@ fn nucleus_keys() -> &'static [([char; 3], usize, &'static Nucleus)] {
 
 /// Index of a base vowel, 1..=12; 0 for "none".
 fn base_index(c: char) -> usize {
-    super::vowels::BASES
-        .iter()
-        .position(|&b| b == c)
-        .map_or(0, |i| i + 1)
+    match c {
+        'a' => 1,
+        'ă' => 2,
+        'â' => 3,
+        'e' => 4,
+        'ê' => 5,
+        'i' => 6,
+        'o' => 7,
+        'ô' => 8,
+        'ơ' => 9,
+        'u' => 10,
+        'ư' => 11,
+        'y' => 12,
+        _ => 0,
+    }
 }
 
 /// The nucleus spelled by up to three base vowels, in one table lookup: every word of

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use super::seeds::{SeedScorer, TopicScore, distribution_of, ranked};
 use super::taxonomy::{OTHER_ID, Taxonomy, TopicsError};
-use crate::classify::{Classifier, Example, Loss, TrainConfig, train};
+use crate::classify::{Classifier, Example, Loss, Model, TrainConfig, train};
 use crate::minhash::{MinHasher, Signature};
 
 /// How seeds and the trained classifier are combined.
@@ -110,6 +110,42 @@ impl TopicModel {
             .collect();
         model.classifier = Some(Classifier::new(m));
         Ok(model)
+    }
+
+    /// Rebuilds a trained model from its classifier (read back with
+    /// [`crate::classify::Model::from_bytes`]) and the number of labels it was trained on,
+    /// so that a model trained yesterday need not be retrained at start-up.
+    pub fn from_model(
+        taxonomy: Taxonomy,
+        model: Model,
+        labels_used: usize,
+        config: TopicModelConfig,
+    ) -> Result<TopicModel, TopicsError> {
+        let n = taxonomy.len();
+        let mut label_map = Vec::with_capacity(model.labels().len());
+        for l in model.labels() {
+            match taxonomy.index(l) {
+                Some(i) => label_map.push(i),
+                None if l == OTHER_ID => label_map.push(n),
+                None => {
+                    return Err(TopicsError::Training(format!(
+                        "model label \"{l}\" is not a topic id"
+                    )));
+                }
+            }
+        }
+        Ok(TopicModel {
+            seeds: SeedScorer::new(taxonomy),
+            classifier: Some(Classifier::new(model)),
+            label_map,
+            labels_used,
+            config,
+        })
+    }
+
+    /// The trained classifier's model (to store with [`crate::classify::Model::to_bytes`]).
+    pub fn classifier_model(&self) -> Option<&Model> {
+        self.classifier.as_ref().map(Classifier::model)
     }
 
     pub fn taxonomy(&self) -> &Taxonomy {

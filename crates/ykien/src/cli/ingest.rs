@@ -1,4 +1,4 @@
-//! `ykien ingest FILE --format jsonl|csv [--unit CODE] [--source NAME]`: bulk import of
+//! `ykien ingest FILE --format jsonl|csv|xlsx [--unit CODE] [--source NAME]`: bulk import of
 //! items (fanpage or Zalo comment exports, spreadsheets of reports), then their analysis.
 //!
 //! Each row is one item. Columns / keys (all but the text optional): `text` (or `content`,
@@ -34,6 +34,8 @@ pub enum Format {
     Jsonl,
     /// Comma-separated values with a header row
     Csv,
+    /// A spreadsheet (XLSX, XLS, ODS): the first sheet, with a header row
+    Xlsx,
 }
 
 #[derive(Debug, Args)]
@@ -222,6 +224,7 @@ fn read_rows(bytes: &[u8], format: Format) -> Vec<(u64, Result<Row, String>)> {
                 out.push((n, r));
             }
         }
+        Format::Xlsx => read_sheet(bytes, &mut out),
         Format::Csv => {
             let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
             let headers: Vec<String> = match rdr.headers() {
@@ -270,6 +273,62 @@ fn read_rows(bytes: &[u8], format: Format) -> Vec<(u64, Result<Row, String>)> {
     out
 }
 
+/// A spreadsheet cell as text: whole numbers without ".0" (ids, phone numbers), dates as
+/// "YYYY-MM-DD HH:MM:SS" (read as Hanoi time), error cells empty.
+fn sheet_cell(c: &calamine::Data) -> String {
+    use calamine::{Data, DataType};
+    match c {
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::DateTime(_) => c
+            .as_datetime()
+            .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
+            .unwrap_or_default(),
+        Data::Error(_) | Data::Empty => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// The first sheet of a workbook; line numbers are the spreadsheet's row numbers.
+fn read_sheet(bytes: &[u8], out: &mut Vec<(u64, Result<Row, String>)>) {
+    use calamine::Reader;
+    let mut wb = match calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)) {
+        Ok(w) => w,
+        Err(e) => {
+            out.push((1, Err(format!("not a readable spreadsheet: {e}"))));
+            return;
+        }
+    };
+    let range = match wb.worksheet_range_at(0) {
+        Some(Ok(r)) => r,
+        Some(Err(e)) => {
+            out.push((1, Err(format!("cannot read the first sheet: {e}"))));
+            return;
+        }
+        None => {
+            out.push((1, Err("the workbook has no sheet".to_string())));
+            return;
+        }
+    };
+    let first = u64::from(range.start().map_or(0, |s| s.0));
+    let mut rows = range.rows();
+    let Some(head) = rows.next() else { return };
+    let headers: Vec<String> = head
+        .iter()
+        .map(|c| sheet_cell(c).trim().to_lowercase())
+        .collect();
+    for (i, r) in rows.enumerate() {
+        if r.iter().all(|c| matches!(c, calamine::Data::Empty)) {
+            continue;
+        }
+        let row: Row = headers
+            .iter()
+            .cloned()
+            .zip(r.iter().map(sheet_cell))
+            .collect();
+        out.push((first + i as u64 + 2, Ok(row)));
+    }
+}
+
 fn format_of(path: &Path, given: Option<Format>) -> anyhow::Result<Format> {
     if let Some(f) = given {
         return Ok(f);
@@ -282,8 +341,9 @@ fn format_of(path: &Path, given: Option<Format>) -> anyhow::Result<Format> {
     match ext.as_str() {
         "jsonl" | "ndjson" => Ok(Format::Jsonl),
         "csv" => Ok(Format::Csv),
+        "xlsx" | "xlsm" | "xls" | "ods" => Ok(Format::Xlsx),
         _ => Err(UsageError(format!(
-            "cannot tell the format of {} from its extension; give --format jsonl or --format csv",
+            "cannot tell the format of {} from its extension; give --format jsonl, csv or xlsx",
             path.display()
         ))
         .into()),
@@ -444,6 +504,30 @@ mod tests {
         let lines: Vec<(u64, bool)> = rows.iter().map(|(n, r)| (*n, r.is_ok())).collect();
         assert_eq!(lines, vec![(2, true), (3, false), (4, true)]);
         assert_eq!(rows[2].1.as_ref().unwrap()["text"], "bốn\nnăm");
+    }
+
+    #[test]
+    fn spreadsheets_keep_row_numbers_ids_and_dates() {
+        let rows = read_rows(
+            include_bytes!("../../tests/fixtures/items.xlsx"),
+            Format::Xlsx,
+        );
+        let lines: Vec<u64> = rows.iter().map(|(n, _)| *n).collect();
+        assert_eq!(lines, vec![2, 3, 5]);
+        let first = rows[0].1.as_ref().unwrap();
+        assert_eq!(first["id"], "101");
+        assert_eq!(first["date"], "2025-07-01 00:00:00");
+        assert_eq!(first["text"], "Cầu Thụy Phương ùn tắc giờ cao điểm");
+        let d = Defaults {
+            unit: None,
+            source: "s".into(),
+            channel: Channel::Import,
+        };
+        assert!(to_item(rows[1].1.as_ref().unwrap(), &d).is_err());
+        assert!(to_item(rows[2].1.as_ref().unwrap(), &d).is_err(), "no unit");
+        let bad = read_rows(b"PK\x03\x04 not really a zip", Format::Xlsx);
+        assert_eq!(bad.len(), 1);
+        assert!(bad[0].1.as_ref().unwrap_err().contains("spreadsheet"));
     }
 
     #[test]

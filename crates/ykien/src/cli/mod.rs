@@ -7,6 +7,7 @@ pub mod config;
 pub mod demo;
 pub mod ingest;
 pub mod logging;
+pub mod model;
 pub mod search;
 pub mod serve;
 pub mod text;

@@ -73,6 +73,10 @@ pub enum ModelCommand {
         /// Also match words without their diacritics
         #[arg(long)]
         folded: bool,
+        /// Group syllables into words with the word segmenter first (slower; no gain
+        /// measured on news topics)
+        #[arg(long)]
+        segment: bool,
         /// Learning rate (default: the task's)
         #[arg(long)]
         learning_rate: Option<f32>,
@@ -130,6 +134,7 @@ pub fn run(cmd: ModelCommand) -> anyhow::Result<()> {
             bits,
             chars,
             folded,
+            segment,
             learning_rate,
             l2,
             holdout,
@@ -164,6 +169,9 @@ pub fn run(cmd: ModelCommand) -> anyhow::Result<()> {
             }
             if folded {
                 cfg.features.folded = true;
+            }
+            if segment {
+                cfg.features.segment = true;
             }
             if let Some(lr) = learning_rate {
                 cfg.learning_rate = lr;
@@ -343,7 +351,7 @@ fn eval_cmd(model: &Path, data: &Path, json: bool) -> anyhow::Result<()> {
             confusion: e.confusion().to_vec(),
             predict_docs_per_s: rate,
         };
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        outln!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         print!("{e}");
         eprintln!("{:.0} texts/s", rate);
@@ -380,27 +388,27 @@ fn predict_cmd(model: &Path, text: &str, top: usize, json: bool) -> anyhow::Resu
             "for": feats(&x.for_label),
             "against": feats(&x.against),
         });
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        outln!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());
     }
-    println!("{}  (p = {:.3})", x.prediction.label, x.prediction.score);
+    outln!("{}  (p = {:.3})", x.prediction.label, x.prediction.score);
     let mut others = x.prediction.scores.clone();
     others.sort_by(|a, b| b.1.total_cmp(&a.1));
     for (l, p) in others.iter().skip(1).take(3) {
-        println!("  then {l} ({p:.3})");
+        outln!("  then {l} ({p:.3})");
     }
-    println!("for:");
+    outln!("for:");
     for c in &x.for_label {
-        println!(
+        outln!(
             "  {:+.3}  {}{}",
             c.weight,
             c.feature,
             if c.folded { "  (unaccented)" } else { "" }
         );
     }
-    println!("against:");
+    outln!("against:");
     for c in &x.against {
-        println!(
+        outln!(
             "  {:+.3}  {}{}",
             c.weight,
             c.feature,

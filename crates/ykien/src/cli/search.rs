@@ -133,7 +133,12 @@ pub async fn run(g: &GlobalOpts, a: SearchArgs) -> anyhow::Result<()> {
             ("[", "]")
         };
         for h in &hits {
-            let when = h.item.occurred_at.unwrap_or(h.item.received_at);
+            // Dates as the people of Hanoi wrote them (UTC+7).
+            let when = h
+                .item
+                .occurred_at
+                .unwrap_or(h.item.received_at)
+                .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7"));
             outln!(
                 "#{:<6} {}  {}  {}  {}{}",
                 h.item.id,
