@@ -101,6 +101,21 @@ async fn step(store: &Store, cfg: &WorkerConfig) -> Result<Step, ListenError> {
     let Some(job) = store.claim_job(&cfg.name, cfg.lease).await? else {
         return Ok(Step::Idle);
     };
+    // A job claimed more often than it may be tried has outlived its leases each time: its
+    // text stops (kills, crashes, hangs) the worker itself. It must not loop forever.
+    if job.attempts > cfg.max_attempts {
+        let reason = format!(
+            "gave up after {} attempts: the worker stopped before finishing (killed, crashed, \
+             or slower than its {} s lease)",
+            job.attempts - 1,
+            cfg.lease.as_secs()
+        );
+        tracing::warn!(job = job.id, item = job.item_id, %reason, "analysis abandoned");
+        let f = store
+            .fail_job(&job, &reason, cfg.max_attempts, Duration::ZERO)
+            .await?;
+        return Ok(Step::Failure(f));
+    }
     let outcome = run_job(cfg, &job).await;
     match outcome {
         Ok(rec) => {

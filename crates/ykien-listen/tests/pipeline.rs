@@ -181,6 +181,7 @@ on_both_backends!(
     submitted_items_become_searchable,
     failing_analysis_is_retried_then_recorded,
     a_dead_workers_job_is_taken_over,
+    a_job_that_keeps_killing_workers_is_given_up,
 );
 
 async fn submitted_items_become_searchable(t: &TestDb) {
@@ -421,4 +422,34 @@ async fn a_dead_workers_job_is_taken_over(t: &TestDb) {
     // a store reopened (a restart) finds nothing left to do
     let q = s.queue_stats().await.unwrap();
     assert_eq!((q.queued, q.running, q.done), (0, 0, 1));
+}
+
+async fn a_job_that_keeps_killing_workers_is_given_up(t: &TestDb) {
+    let s = &t.store;
+    let id = submit(s, None, item(WARD, "Văn bản độc."))
+        .await
+        .unwrap()
+        .id;
+    let one_try = WorkerConfig {
+        max_attempts: 1,
+        ..quick(Arc::new(ykien_listen::TextAnalyzer::default()))
+    };
+    // the only attempt allowed: its worker dies
+    s.claim_job("dead", Duration::from_secs(1))
+        .await
+        .unwrap()
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let r = drain(s, &one_try, |_| {}).await.unwrap();
+    assert_eq!((r.analyzed, r.failed), (0, 1));
+    let it = s.item(None, id).await.unwrap();
+    assert_eq!(it.status, "failed");
+    assert!(
+        it.status_reason
+            .as_deref()
+            .unwrap()
+            .contains("worker stopped"),
+        "{:?}",
+        it.status_reason
+    );
 }

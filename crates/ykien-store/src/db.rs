@@ -54,24 +54,30 @@ impl BeginWrite for PgPool {
 }
 
 /// (version, description, SQL) of every migration this binary knows, per backend.
-const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "foundation",
-    include_str!("../migrations/sqlite/0001_foundation.sql"),
-), (
-    2,
-    "items",
-    include_str!("../migrations/sqlite/0002_items.sql"),
-)];
-const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "foundation",
-    include_str!("../migrations/postgres/0001_foundation.sql"),
-), (
-    2,
-    "items",
-    include_str!("../migrations/postgres/0002_items.sql"),
-)];
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "foundation",
+        include_str!("../migrations/sqlite/0001_foundation.sql"),
+    ),
+    (
+        2,
+        "items",
+        include_str!("../migrations/sqlite/0002_items.sql"),
+    ),
+];
+const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "foundation",
+        include_str!("../migrations/postgres/0001_foundation.sql"),
+    ),
+    (
+        2,
+        "items",
+        include_str!("../migrations/postgres/0002_items.sql"),
+    ),
+];
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -291,7 +297,10 @@ mod tests {
         assert!(guard_versions(&[1], SQLITE_MIGRATIONS).is_ok());
         assert!(matches!(
             guard_versions(&[1, 99], SQLITE_MIGRATIONS),
-            Err(StoreError::SchemaTooNew { db: 99, binary: SCHEMA_VERSION })
+            Err(StoreError::SchemaTooNew {
+                db: 99,
+                binary: SCHEMA_VERSION
+            })
         ));
     }
 }

@@ -306,6 +306,9 @@ impl Keywords {
     }
 
     fn rank(&self, text: &str, units: &[Unit], k: usize, by_syllable: bool) -> Vec<Keyphrase> {
+        if k == 0 {
+            return Vec::new();
+        }
         struct Acc {
             text: String,
             spans: Vec<Range<usize>>,
@@ -331,7 +334,12 @@ impl Keywords {
                     syllables: key.split(' ').map(str::to_string).collect(),
                 }
             });
-            acc.spans.push(span);
+            // A run of one repeated word yields the phrase at every offset: count only
+            // occurrences that do not overlap the previous one, so that stuffing does not
+            // inflate the score and a highlighter marks each word once.
+            if acc.spans.last().is_none_or(|prev| prev.end <= span.start) {
+                acc.spans.push(span);
+            }
         }
         let mut scored: Vec<Keyphrase> = order
             .into_iter()

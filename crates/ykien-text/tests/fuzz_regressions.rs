@@ -16,7 +16,6 @@ use proptest::prelude::*;
 // findings
 
 #[test]
-#[ignore = "open finding F1: Keywords::extract(text, 0) returns every phrase"]
 fn keywords_k_zero_gives_nothing() {
     checks::check_keywords_k(
         0,
@@ -25,7 +24,6 @@ fn keywords_k_zero_gives_nothing() {
 }
 
 #[test]
-#[ignore = "open finding F1: AnalyzeOptions { keywords: 0 } still reports key phrases"]
 fn analysis_zero_keywords() {
     use ykien_text::analysis::{AnalyzeOptions, Analyzer};
     let a = Analyzer::new(AnalyzeOptions {
@@ -37,7 +35,6 @@ fn analysis_zero_keywords() {
 }
 
 #[test]
-#[ignore = "open finding F2: a repeated phrase is reported with overlapping occurrences"]
 fn keywords_occurrences_do_not_overlap() {
     use ykien_text::keywords::{Keywords, syllables};
     let text = "Tôi ở phường phường phường phường phường phường phường phường.";

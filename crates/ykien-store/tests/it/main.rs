@@ -56,6 +56,7 @@ on_both_backends!(
     items_are_scoped_restricted_and_masked,
     jobs_retry_fail_and_survive_dead_workers,
     search_folds_segments_filters_and_scopes,
+    concurrent_workers_never_share_a_job,
 );
 
 /// Failures that do not need a working database: both backends' error paths.

@@ -528,3 +528,37 @@ pub async fn search_folds_segments_filters_and_scopes(t: &TestDb) {
     );
     assert_eq!(ids(s.search(None, &q("dinh chem")).await.unwrap()), vec![a]);
 }
+
+/// Several workers claiming at once never get the same job, and together get them all.
+pub async fn concurrent_workers_never_share_a_job(t: &TestDb) {
+    let s = t.with_units().await;
+    for i in 0..24 {
+        s.submit_item(None, new_item(WARD, "x", &format!("việc số {i}")))
+            .await
+            .unwrap();
+    }
+    let mut tasks = Vec::new();
+    for w in 0..4 {
+        let s = s.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut got = Vec::new();
+            while let Some(j) = s
+                .claim_job(&format!("w{w}"), Duration::from_secs(60))
+                .await
+                .unwrap()
+            {
+                got.push(j.id);
+            }
+            got
+        }));
+    }
+    let mut all = Vec::new();
+    for task in tasks {
+        all.extend(task.await.unwrap());
+    }
+    let n = all.len();
+    all.sort();
+    all.dedup();
+    assert_eq!((n, all.len()), (24, 24));
+    assert_eq!(s.queue_stats().await.unwrap().running, 24);
+}
