@@ -402,6 +402,13 @@ impl Store {
             let r = db!(self, |pool| {
                 async {
                     let mut tx = pool.begin_write().await?;
+                    // A no-op write to the parent row takes its row lock on PostgreSQL, so
+                    // concurrent creators under one commune number their areas one after
+                    // the other (SQLite's BEGIN IMMEDIATE already serializes writers).
+                    sqlx::query("UPDATE units SET valid_from = valid_from WHERE id = $1")
+                        .bind(&parent.id)
+                        .execute(&mut *tx)
+                        .await?;
                     let n: i64 = sqlx::query_scalar(
                         "SELECT COUNT(*) FROM units WHERE parent_id = $1 AND level = 'area'",
                     )

@@ -172,6 +172,9 @@ fn main() {
     if args.iter().any(|a| a == "--hinge") {
         cfg.train.loss = ykien_text::classify::Loss::Hinge;
     }
+    if args.iter().any(|a| a == "--no-balance") {
+        cfg.balance = false;
+    }
     if args.iter().any(|a| a == "--no-seed-features") {
         cfg.seed_features = false;
     }
@@ -261,6 +264,11 @@ fn main() {
             let pick = model.suggest_for_labelling(&texts, n - chosen.len());
             chosen.extend(pick.into_iter().map(|j| rest[j]));
             model = train(&tx, &pool_docs, &chosen, &cfg);
+            if args.iter().any(|a| a == "--diagnose") {
+                let mut c: BTreeMap<&str, usize> = BTreeMap::new();
+                chosen.iter().for_each(|&i| *c.entry(&pool_docs[i].label).or_default() += 1);
+                eprintln!("active {n}: labels {c:?}\n{}", evaluate(&model, &dev, &gold));
+            }
             al[k].push(macro_f1(&model, &dev, &gold));
         }
         eprintln!(

@@ -68,7 +68,7 @@ enum Command {
     },
     /// Copy the SQLite database consistently, even while the server runs
     Backup(cli::backup::BackupArgs),
-    /// Split Vietnamese text into words, one sentence a line (syllables of a word joined by "_")
+    /// Split Vietnamese text into words (one sentence a line; syllables joined by _)
     Segment(cli::text::InputArgs),
     /// Normalize Vietnamese text: NFC, one tone-mark placement, legacy encodings repaired
     Normalize(cli::text::InputArgs),

@@ -17,6 +17,10 @@ pub struct TopicModelConfig {
     /// Append each seed-matched topic as a token to the classifier's input, so that the
     /// classifier learns how far to trust each topic's seeds.
     pub seed_features: bool,
+    /// Repeat the examples of rarer labels (up to 8 times) so that each label weighs about
+    /// the same: with a few hundred labels, one frequent label ("other", or the topic an
+    /// officer files most) would otherwise win on its bias alone.
+    pub balance: bool,
     pub train: TrainConfig,
 }
 
@@ -31,6 +35,7 @@ impl Default for TopicModelConfig {
         TopicModelConfig {
             half_weight_labels: 40.0,
             seed_features: true,
+            balance: true,
             train,
         }
     }
@@ -92,7 +97,7 @@ impl TopicModel {
             .iter()
             .map(|e| model.classifier_input(e.text))
             .collect();
-        let ex: Vec<Example<'_>> = texts
+        let mut ex: Vec<Example<'_>> = texts
             .iter()
             .zip(examples)
             .map(|(t, e)| Example {
@@ -100,6 +105,9 @@ impl TopicModel {
                 label: e.label,
             })
             .collect();
+        if model.config.balance {
+            ex = balanced(&ex);
+        }
         let m =
             train(&ex, &model.config.train).map_err(|e| TopicsError::Training(e.to_string()))?;
         let n = model.seeds.taxonomy().len();
@@ -246,6 +254,22 @@ impl TopicModel {
         let classes: Vec<usize> = probs.iter().map(|p| best_index(p)).collect();
         select_balanced(candidates, &margins, &classes, k)
     }
+}
+
+/// The examples, with those of each label repeated until every label has about as many as
+/// the most frequent one (at most 8 copies of each).
+fn balanced<'a>(ex: &[Example<'a>]) -> Vec<Example<'a>> {
+    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for e in ex {
+        *counts.entry(e.label).or_default() += 1;
+    }
+    let max = counts.values().copied().max().unwrap_or(1);
+    let mut out = Vec::with_capacity(ex.len() * 2);
+    for e in ex {
+        let copies = (max as f32 / counts[e.label] as f32).round().clamp(1.0, 8.0) as usize;
+        out.extend(std::iter::repeat_n(*e, copies));
+    }
+    out
 }
 
 /// Gap between the two largest shares.

@@ -67,8 +67,7 @@ fn per_line(args: &InputArgs, mut f: impl FnMut(&str) -> String) -> anyhow::Resu
     let text = read_input(args)?;
     let mut out = BufWriter::new(std::io::stdout().lock());
     for line in text.lines() {
-        let res = writeln!(out, "{}", f(line));
-        if let Err(e) = res.and_then(|_| Ok(())) {
+        if let Err(e) = writeln!(out, "{}", f(line)) {
             return quiet_broken_pipe(e);
         }
     }
