@@ -9,11 +9,13 @@
 //! writes its audit row in the same transaction as the change.
 
 mod audit;
+mod authored;
 mod db;
 mod error;
 mod items;
 mod jobs;
 mod model;
+mod receipts;
 mod search;
 mod secret;
 mod sessions;
@@ -32,6 +34,7 @@ pub use model::{
     AuditEvent, DbConfig, LoadReport, MemberOrg, NewUser, Session, SuccessionRow, TokenInfo,
     UnitRow, User,
 };
+pub use receipts::{CITIZEN_SOURCE, ReceiptStatus};
 pub use search::{SearchHit, SearchQuery, query_words};
 pub use ykien_core::{Actor, Role, UnitId};
 

@@ -172,6 +172,9 @@ fn main() {
     if args.iter().any(|a| a == "--hinge") {
         cfg.train.loss = ykien_text::classify::Loss::Hinge;
     }
+    if args.iter().any(|a| a == "--no-seed-documents") {
+        cfg.seed_documents = false;
+    }
     if args.iter().any(|a| a == "--no-balance") {
         cfg.balance = false;
     }
@@ -249,7 +252,11 @@ fn main() {
         for (k, &n) in sizes.iter().enumerate() {
             let m = train(&tx, &pool_docs, &random_order[..n], &cfg);
             if args.iter().any(|a| a == "--diagnose") {
-                eprintln!("random {n}, weight {:.2}:\n{}", m.classifier_weight(), evaluate(&m, &dev, &gold));
+                eprintln!(
+                    "random {n}, weight {:.2}:\n{}",
+                    m.classifier_weight(),
+                    evaluate(&m, &dev, &gold)
+                );
             }
             rnd[k].push(macro_f1(&m, &dev, &gold));
         }
@@ -266,8 +273,13 @@ fn main() {
             model = train(&tx, &pool_docs, &chosen, &cfg);
             if args.iter().any(|a| a == "--diagnose") {
                 let mut c: BTreeMap<&str, usize> = BTreeMap::new();
-                chosen.iter().for_each(|&i| *c.entry(&pool_docs[i].label).or_default() += 1);
-                eprintln!("active {n}: labels {c:?}\n{}", evaluate(&model, &dev, &gold));
+                chosen
+                    .iter()
+                    .for_each(|&i| *c.entry(&pool_docs[i].label).or_default() += 1);
+                eprintln!(
+                    "active {n}: labels {c:?}\n{}",
+                    evaluate(&model, &dev, &gold)
+                );
             }
             al[k].push(macro_f1(&model, &dev, &gold));
         }

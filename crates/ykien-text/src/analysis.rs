@@ -6,6 +6,7 @@
 //! offsets in the caller's original text, which is never altered.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use crate::keywords::Keywords;
 use crate::lang::{self, LangGuess};
@@ -14,9 +15,10 @@ use crate::normalize::{self, Encoding, Normalized};
 use crate::pii::{self, PiiKind};
 use crate::places::{Gazetteer, GazetteerOptions, PlaceMatch};
 use crate::segment::Segmenter;
-use crate::sentiment::{Lexicon, Sentiment};
+use crate::sentiment::{Lexicon, Sentiment, SentimentModel};
+use crate::spam::{self, SpamVerdict};
 use crate::teencode;
-use crate::topics::{SeedScorer, Taxonomy};
+use crate::topics::{SeedScorer, Taxonomy, TopicModel};
 
 /// What to compute and how.
 #[derive(Debug, Clone)]
@@ -27,6 +29,10 @@ pub struct AnalyzeOptions {
     pub expand_teencode: bool,
     /// Province preferred when a place name is ambiguous (GSO code; Hà Nội is "01").
     pub default_province: Option<String>,
+    /// A topic model trained on officers' labels; `None` scores the taxonomy's seed terms.
+    pub topic_model: Option<Arc<TopicModel>>,
+    /// A sentiment model trained on officers' labels; `None` uses the lexicon alone.
+    pub sentiment_model: Option<Arc<SentimentModel>>,
 }
 
 impl Default for AnalyzeOptions {
@@ -35,6 +41,8 @@ impl Default for AnalyzeOptions {
             keywords: 8,
             expand_teencode: true,
             default_province: Some("01".into()),
+            topic_model: None,
+            sentiment_model: None,
         }
     }
 }
@@ -93,6 +101,9 @@ pub struct Analysis {
     pub topics: Vec<TopicTag>,
     /// The shipped lexicon's reading; evidence spans are in the original text.
     pub sentiment: Sentiment,
+    /// Gambling or advertising spam, and whether it was injected into ordinary prose.
+    /// Its spans are in the original text.
+    pub spam: SpamVerdict,
 }
 
 /// Reusable analyzer: models are loaded once and shared.
@@ -167,9 +178,18 @@ impl Analyzer {
                 spans: k.spans.into_iter().map(back).collect(),
             })
             .collect();
-        let topics = self
-            .topics
-            .score(text, 3, 0.15)
+        let topics = match &self.options.topic_model {
+            Some(m) => m.predict(text, 3, 0.15),
+            None => self.topics.score(text, 3, 0.15),
+        };
+        let sentiment = match &self.options.sentiment_model {
+            Some(m) => m.sentiment(original),
+            None => self.lexicon.sentiment(original),
+        };
+        // The detector reads the original: scrambled tone marks and look-alike letters are
+        // evidence that normalization would blur.
+        let spam = spam::detect(original);
+        let topics = topics
             .into_iter()
             .map(|t| TopicTag {
                 id: t.id,
@@ -179,7 +199,8 @@ impl Analyzer {
             .collect();
         Analysis {
             topics,
-            sentiment: self.lexicon.sentiment(original),
+            sentiment,
+            spam,
             language,
             fingerprint: minhash::fingerprint(text),
             legacy_encoding: norm.legacy,
@@ -274,5 +295,22 @@ mod tests {
     fn joins_syllables_vlsp_style() {
         assert_eq!(join_syllables("chuyển  đổi số"), "chuyển_đổi_số");
         assert_eq!(join_syllables("a"), "a");
+    }
+
+    #[test]
+    fn spam_spans_point_into_the_original() {
+        let original = "Nhà cái uy tín fb88 – link vào fb88 mới nhất, nạp đầu tặng 100%, \
+                        soi kèo nhà cái, tài xỉu, nổ hũ đổi thưởng.";
+        let a = Analyzer::default().analyze(original);
+        assert_eq!(a.spam.label, crate::spam::SpamLabel::Gambling);
+        assert!(!a.spam.spans.is_empty());
+        for s in &a.spam.spans {
+            assert!(original.get(s.range.clone()).is_some());
+        }
+        let news = "Tòa án xét xử bị cáo về tội tổ chức đánh bạc và cá độ bóng đá qua mạng.";
+        assert_eq!(
+            Analyzer::default().analyze(news).spam.label,
+            crate::spam::SpamLabel::None
+        );
     }
 }

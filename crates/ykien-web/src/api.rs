@@ -1,5 +1,7 @@
-//! The JSON API (read-only so far). Bearer tokens from `ykien token create`, or the browser
-//! session.
+//! The JSON API. Bearer tokens from `ykien token create`, or the browser session (whose
+//! writes must also send its CSRF token, see [`items::ApiWriter`]).
+
+pub mod items;
 
 use axum::Json;
 use axum::extract::{Path, State};

@@ -12,6 +12,7 @@ pub mod cookies;
 pub mod csrf;
 pub mod error;
 pub mod i18n;
+pub mod intake;
 pub mod metrics;
 pub mod pages;
 pub mod ratelimit;

@@ -5,6 +5,7 @@
 //! refuses to compile until the test knows how to reach an out-of-scope record of that kind.
 //! (A test also checks that no source file other than this one calls `.route(`.)
 
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodRouter, get, post};
 
 use crate::state::AppState;
@@ -19,6 +20,17 @@ pub enum Access {
     Actor,
     /// `{id}` in the path is a unit id; outside the actor's subtree the answer is 404.
     Unit,
+    /// `{id}` in the path is an item id; outside the actor's subtree, or restricted and not the
+    /// actor's to know, the answer is 404.
+    Item,
+    /// A signed-in actor filing into its own unit: roles that may not report get 403.
+    Reporter,
+    /// A JSON body names the unit an item is filed into (the actor's own by default); a unit
+    /// outside the actor's subtree answers 404, and roles that may not report get 403.
+    UnitInBody,
+    /// A JSON array of items, each naming its unit; each item outside the actor's subtree
+    /// gets a per-item "not found", worded exactly like a unit that does not exist.
+    UnitsInBatch,
 }
 
 /// How a route answers, which decides what "not signed in" and "bad token" look like.
@@ -91,6 +103,13 @@ pub fn table() -> Vec<RouteSpec> {
         r("GET", "/api/v1/units/{id}/children", Unit, Api, || {
             get(api::children)
         }),
+        r("POST", "/api/v1/items", UnitInBody, Api, || {
+            post(api::items::create).layer(DefaultBodyLimit::max(api::items::MAX_ITEM_BODY))
+        }),
+        r("POST", "/api/v1/items/batch", UnitsInBatch, Api, || {
+            post(api::items::batch).layer(DefaultBodyLimit::max(api::items::MAX_BATCH_BODY))
+        }),
+        r("GET", "/api/v1/items/{id}", Item, Api, || get(api::items::show)),
     ]
 }
 
@@ -114,9 +133,14 @@ mod tests {
             assert!(a.path.starts_with('/'), "{a:?}");
             assert!(matches!(a.method, "GET" | "POST"), "{a:?}");
             assert_eq!(
-                a.access == Access::Unit,
+                matches!(a.access, Access::Unit | Access::Item),
                 a.path.contains("{id}"),
-                "unit routes and only they take {{id}}: {a:?}"
+                "unit and item routes and only they take {{id}}: {a:?}"
+            );
+            assert!(
+                !matches!(a.access, Access::UnitInBody | Access::UnitsInBatch)
+                    || (a.kind == Kind::Api && a.method == "POST"),
+                "units in a body come as JSON posts: {a:?}"
             );
             assert!(a.kind != Kind::Form || a.method == "POST", "{a:?}");
             for b in &t[i + 1..] {

@@ -21,6 +21,11 @@ pub struct TopicModelConfig {
     /// the same: with a few hundred labels, one frequent label ("other", or the topic an
     /// officer files most) would otherwise win on its bias alone.
     pub balance: bool,
+    /// Add a few short documents made of each topic's seed terms to the training set,
+    /// labelled with their topic: the classifier then knows every topic's vocabulary from
+    /// the first label on, and a label seen often ("other") cannot take over topics the
+    /// officers have not labelled yet.
+    pub seed_documents: bool,
     pub train: TrainConfig,
 }
 
@@ -36,6 +41,7 @@ impl Default for TopicModelConfig {
             half_weight_labels: 40.0,
             seed_features: true,
             balance: true,
+            seed_documents: true,
             train,
         }
     }
@@ -65,8 +71,9 @@ impl TopicModel {
         }
     }
 
-    /// Trains on officers' labels (topic ids, or [`OTHER_ID`]). With fewer than two
-    /// distinct labels there is nothing to learn yet and the model stays seed-only.
+    /// Trains on officers' labels (topic ids, or [`OTHER_ID`]). Without labels (or, when
+    /// `seed_documents` is off, with fewer than two distinct ones) the model stays
+    /// seed-only.
     pub fn train(
         taxonomy: Taxonomy,
         examples: &[Example<'_>],
@@ -90,7 +97,7 @@ impl TopicModel {
             config,
         };
         let distinct: BTreeSet<&str> = examples.iter().map(|e| e.label).collect();
-        if distinct.len() < 2 {
+        if distinct.is_empty() || (distinct.len() < 2 && !model.config.seed_documents) {
             return Ok(model);
         }
         let texts: Vec<String> = examples
@@ -105,6 +112,23 @@ impl TopicModel {
                 label: e.label,
             })
             .collect();
+        // Short documents made of each topic's seed terms, so that the classifier knows
+        // every topic's vocabulary before officers have labelled any of it.
+        let mut seed_docs: Vec<(String, String)> = Vec::new();
+        if model.config.seed_documents {
+            for t in &model.seeds.taxonomy().topics {
+                let terms: Vec<&String> = t.strong_seeds.iter().chain(&t.seeds).collect();
+                for chunk in terms.chunks(6) {
+                    let text = chunk
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    seed_docs.push((model.classifier_input(&text), t.id.clone()));
+                }
+            }
+        }
+        ex.extend(seed_docs.iter().map(|(t, l)| Example { text: t, label: l }));
         if model.config.balance {
             ex = balanced(&ex);
         }
@@ -266,7 +290,9 @@ fn balanced<'a>(ex: &[Example<'a>]) -> Vec<Example<'a>> {
     let max = counts.values().copied().max().unwrap_or(1);
     let mut out = Vec::with_capacity(ex.len() * 2);
     for e in ex {
-        let copies = (max as f32 / counts[e.label] as f32).round().clamp(1.0, 8.0) as usize;
+        let copies = (max as f32 / counts[e.label] as f32)
+            .round()
+            .clamp(1.0, 8.0) as usize;
         out.extend(std::iter::repeat_n(*e, copies));
     }
     out

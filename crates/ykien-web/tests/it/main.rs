@@ -60,4 +60,7 @@ on_both_backends!(
     auth::bearer_tokens_and_revocation,
     pages::home_shows_the_unit_and_its_children,
     scope::every_route_for_every_role,
+    items::api_files_and_reads_items_in_scope,
+    items::api_explains_bad_items,
+    items::api_batch_answers_per_item,
 );

@@ -3,12 +3,15 @@
 
 use std::io::{BufWriter, Read, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Args;
 use serde_json::{Value, json};
 use ykien_text::analysis::{Analysis, AnalyzeOptions, Analyzer};
 use ykien_text::places::UnitRef;
+use ykien_text::sentiment::{Lexicon, SentimentModel, SentimentModelConfig};
+use ykien_text::topics::{Taxonomy, TopicModel, TopicModelConfig};
 
 use super::UsageError;
 
@@ -36,6 +39,18 @@ pub struct AnalyzeArgs {
     /// Province preferred for ambiguous place names (GSO code; Hà Nội = 01; `none` for no preference)
     #[arg(long, default_value = "01")]
     pub default_province: String,
+    /// Topic model trained with `ykien model train --task topic` (labels = taxonomy topic ids);
+    /// without it, topics come from the taxonomy's seed terms
+    #[arg(long, value_name = "MODEL")]
+    pub topic_model: Option<PathBuf>,
+    /// Sentiment model trained with `ykien model train --task sentiment` (labels negative,
+    /// neutral, positive); without it, the built-in lexicon decides
+    #[arg(long, value_name = "MODEL")]
+    pub sentiment_model: Option<PathBuf>,
+    /// How many officers' labels the models were trained on: the more, the more the models
+    /// outweigh the seed terms and the lexicon
+    #[arg(long, default_value_t = 1000)]
+    pub model_labels: usize,
 }
 
 /// Reads the whole input and rejects invalid UTF-8 with its position, never guessing.
@@ -107,9 +122,39 @@ pub fn analyze(args: AnalyzeArgs) -> anyhow::Result<()> {
             Some(code.to_string())
         }
     };
+    let topic_model = match &args.topic_model {
+        None => None,
+        Some(p) => {
+            let m = read_model(p)?;
+            let t = TopicModel::from_model(
+                Taxonomy::embedded().clone(),
+                m,
+                args.model_labels,
+                TopicModelConfig::default(),
+            )
+            .map_err(|e| UsageError(format!("{}: {e}", p.display())))?;
+            Some(Arc::new(t))
+        }
+    };
+    let sentiment_model = match &args.sentiment_model {
+        None => None,
+        Some(p) => {
+            let m = read_model(p)?;
+            let s = SentimentModel::from_model(
+                Lexicon::embedded().clone(),
+                m,
+                args.model_labels,
+                SentimentModelConfig::default(),
+            )
+            .map_err(|e| UsageError(format!("{}: {e}", p.display())))?;
+            Some(Arc::new(s))
+        }
+    };
     let analyzer = Analyzer::new(AnalyzeOptions {
         keywords: args.keywords,
         default_province: province,
+        topic_model,
+        sentiment_model,
         ..AnalyzeOptions::default()
     });
     let docs: Vec<&str> = if args.lines { text.lines().collect() } else { vec![text.as_str()] };
@@ -128,6 +173,14 @@ pub fn analyze(args: AnalyzeArgs) -> anyhow::Result<()> {
         }
     }
     out.flush().or_else(quiet_broken_pipe)
+}
+
+/// Reads a classifier file; a file that is not one is the user's mistake.
+fn read_model(path: &std::path::Path) -> anyhow::Result<ykien_text::classify::Model> {
+    let bytes =
+        std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    ykien_text::classify::Model::from_bytes(&bytes)
+        .map_err(|e| UsageError(format!("{}: not a usable model: {e}", path.display())).into())
 }
 
 fn unit_json(u: &UnitRef) -> Value {
@@ -163,6 +216,33 @@ pub fn to_json(a: &Analysis) -> Value {
             "score": k.score,
             "spans": k.spans.iter().map(|s| [s.start, s.end]).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
+        "topics": a.topics.iter().map(|t| json!({
+            "id": t.id,
+            "label": t.label,
+            "score": t.score,
+        })).collect::<Vec<_>>(),
+        "sentiment": {
+            "label": a.sentiment.label.as_str(),
+            "score": a.sentiment.score,
+            "evidence": a.sentiment.evidence.iter().map(|e| json!({
+                "term": e.term,
+                "weight": e.weight,
+                "negated": e.negated,
+                "span": [e.span.start, e.span.end],
+            })).collect::<Vec<_>>(),
+        },
+        "spam": {
+            "label": a.spam.label.code(),
+            "score": a.spam.score,
+            "injected": a.spam.injected,
+            "reasons": a.spam.reasons.iter().map(|r| json!({
+                "code": r.code, "vi": r.vi, "en": r.en,
+            })).collect::<Vec<_>>(),
+            "spans": a.spam.spans.iter().map(|s| json!({
+                "kind": format!("{:?}", s.kind).to_lowercase(),
+                "span": [s.range.start, s.range.end],
+            })).collect::<Vec<_>>(),
+        },
         "fingerprint": a.fingerprint,
     })
 }
@@ -191,5 +271,27 @@ fn write_human(out: &mut impl Write, a: &Analysis) -> std::io::Result<()> {
     }
     let kw: Vec<&str> = a.keywords.iter().map(|k| k.text.as_str()).collect();
     writeln!(out, "keywords:    {}", kw.join("; "))?;
+    let topics: Vec<String> = a
+        .topics
+        .iter()
+        .map(|t| format!("{} ({:.2})", t.label, t.score))
+        .collect();
+    writeln!(out, "topics:      {}", topics.join("; "))?;
+    writeln!(
+        out,
+        "sentiment:   {} ({:+.2})",
+        a.sentiment.label.as_str(),
+        a.sentiment.score
+    )?;
+    let injected = if a.spam.injected { ", injected" } else { "" };
+    writeln!(
+        out,
+        "spam:        {} ({:.2}{injected})",
+        a.spam.label.code(),
+        a.spam.score
+    )?;
+    for r in &a.spam.reasons {
+        writeln!(out, "             {} / {}", r.vi, r.en)?;
+    }
     writeln!(out)
 }

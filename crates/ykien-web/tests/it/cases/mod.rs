@@ -1,4 +1,5 @@
 pub mod auth;
+pub mod items;
 pub mod ops;
 pub mod pages;
 pub mod scope;

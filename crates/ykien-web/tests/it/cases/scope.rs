@@ -7,8 +7,12 @@
 //! record needs a new `Access` variant; the `match` below has no wildcard, so the suite stops
 //! compiling until this test learns how to reach an out-of-scope record of that kind.
 
+use std::collections::HashMap;
+
 use reqwest::{Client, Method, RequestBuilder};
-use ykien_core::Role;
+use serde_json::json;
+use ykien_core::{Actor, Permission, Role, can};
+use ykien_store::Confidentiality;
 use ykien_web::routes::{Access, Kind, RouteSpec, table};
 
 use crate::Backend;
@@ -34,6 +38,37 @@ const LEVELS: &[Level] = &[
     },
 ];
 const MISSING: &[&str] = &["99999", "00004.999", "old:c:99999"];
+/// Item ids that exist nowhere (or do not parse).
+const MISSING_ITEMS: &[&str] = &["999999999", "0", "-1", "abc"];
+
+/// Items filed by the system before the callers are made: one ordinary item in every unit the
+/// levels name, and one restricted item in each level's own unit.
+struct Items {
+    normal: HashMap<&'static str, i64>,
+    restricted: HashMap<&'static str, i64>,
+}
+
+async fn seed_items(app: &App) -> Items {
+    let mut normal = HashMap::new();
+    let mut restricted = HashMap::new();
+    for level in LEVELS {
+        for unit in std::iter::once(&level.unit).chain(level.outside) {
+            if !normal.contains_key(unit) {
+                let text = format!("Ý kiến thử ở đơn vị {unit}");
+                normal.insert(
+                    *unit,
+                    super::items::file_as_system(app, unit, &text, Confidentiality::Normal).await,
+                );
+            }
+        }
+        let text = format!("Ý kiến cần hạn chế ở đơn vị {}", level.unit);
+        restricted.insert(
+            level.unit,
+            super::items::file_as_system(app, level.unit, &text, Confidentiality::Restricted).await,
+        );
+    }
+    Items { normal, restricted }
+}
 
 fn path_for(spec: &RouteSpec, id: &str) -> String {
     spec.path
@@ -47,6 +82,7 @@ fn request(c: &Client, app: &App, spec: &RouteSpec, path: &str) -> RequestBuilde
 }
 
 struct Caller {
+    actor: Actor,
     role: Role,
     level: &'static Level,
     cookie: String,
@@ -68,7 +104,14 @@ async fn caller(app: &App, role: Role, level: &'static Level, n: usize) -> Calle
         .create_token(None, id, "scope test")
         .await
         .unwrap();
+    let actor = app
+        .store
+        .actor(id)
+        .await
+        .unwrap()
+        .expect("the caller's actor");
     Caller {
+        actor,
         role,
         level,
         cookie: format!("ykien_session={}", session.id),
@@ -98,10 +141,47 @@ async fn send(
     req.send().await.unwrap()
 }
 
+/// Sends a form with these fields as the caller (session cookie).
+async fn send_form(
+    app: &App,
+    who: &Caller,
+    spec: &RouteSpec,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let c = app.bare();
+    request(&c, app, spec, spec.path)
+        .header("cookie", &who.cookie)
+        .form(fields)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Sends a JSON body as the caller (bearer token).
+async fn send_json(
+    app: &App,
+    who: &Caller,
+    spec: &RouteSpec,
+    body: &serde_json::Value,
+) -> reqwest::Response {
+    let c = app.bare();
+    request(&c, app, spec, spec.path)
+        .bearer_auth(&who.token)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn may_report(who: &Caller) -> bool {
+    can(&who.actor, Permission::Report, &who.actor.unit_path)
+}
+
 pub async fn every_route_for_every_role(b: Backend) {
     let Some(app) = b.app(test_config()).await else {
         return;
     };
+    let items = seed_items(&app).await;
     let routes = table();
     assert!(
         routes.iter().any(|r| r.access == Access::Unit),
@@ -168,6 +248,135 @@ pub async fn every_route_for_every_role(b: Backend) {
                             answers.windows(2).all(|w| w[0] == w[1]),
                             "{ctx}: 404 bodies differ: {answers:?}"
                         );
+                    }
+                    Access::Item => {
+                        let own = items.normal[who.level.unit].to_string();
+                        anonymous_is_turned_away(&app, spec, &path_for(spec, &own)).await;
+                        let res = send(&app, &who, spec, &path_for(spec, &own), None).await;
+                        assert_eq!(res.status(), 200, "{ctx}: own unit's item");
+                        let restricted = items.restricted[who.level.unit].to_string();
+                        let need_to_know =
+                            matches!(role, Role::Admin | Role::Leader | Role::Officer);
+                        let res = send(&app, &who, spec, &path_for(spec, &restricted), None).await;
+                        let status = res.status();
+                        let restricted_body = main_part(&res.text().await.unwrap());
+                        assert_eq!(
+                            status,
+                            if need_to_know { 200 } else { 404 },
+                            "{ctx}: restricted item"
+                        );
+                        let mut answers = Vec::new();
+                        if !need_to_know {
+                            answers.push(restricted_body);
+                        }
+                        let outside: Vec<String> = who
+                            .level
+                            .outside
+                            .iter()
+                            .map(|u| items.normal[u].to_string())
+                            .collect();
+                        for id in outside
+                            .iter()
+                            .map(String::as_str)
+                            .chain(MISSING_ITEMS.iter().copied())
+                        {
+                            let res = send(&app, &who, spec, &path_for(spec, id), None).await;
+                            let status = res.status();
+                            assert_eq!(status, 404, "{ctx}: item {id} must be invisible");
+                            answers.push(main_part(&res.text().await.unwrap()));
+                        }
+                        assert!(
+                            answers.windows(2).all(|w| w[0] == w[1]),
+                            "{ctx}: 404 bodies differ: {answers:?}"
+                        );
+                    }
+                    Access::Reporter => {
+                        anonymous_is_turned_away(&app, spec, spec.path).await;
+                        let expected = if may_report(&who) { None } else { Some(403) };
+                        if spec.kind == Kind::Form {
+                            let res =
+                                send_form(&app, &who, spec, &[("csrf", ""), ("text", "x")]).await;
+                            assert_eq!(res.status(), 403, "{ctx}: no CSRF token");
+                            let text = format!("Báo cáo thử của {ctx}");
+                            let res = send_form(
+                                &app,
+                                &who,
+                                spec,
+                                &[("csrf", who.csrf.as_str()), ("text", text.as_str())],
+                            )
+                            .await;
+                            let s = res.status();
+                            match expected {
+                                None => assert!(s.is_success() || s.is_redirection(), "{ctx}: {s}"),
+                                Some(e) => assert_eq!(s, e, "{ctx}"),
+                            }
+                        } else {
+                            let res = send(&app, &who, spec, spec.path, None).await;
+                            assert_eq!(res.status(), expected.unwrap_or(200), "{ctx}");
+                        }
+                    }
+                    Access::UnitInBody => {
+                        anonymous_is_turned_away(&app, spec, spec.path).await;
+                        let text = format!("Ý kiến gửi qua API của {ctx}");
+                        let res = send_json(
+                            &app,
+                            &who,
+                            spec,
+                            &json!({"text": text, "unit": who.level.unit}),
+                        )
+                        .await;
+                        let expected = if may_report(&who) { 201 } else { 403 };
+                        assert_eq!(res.status(), expected, "{ctx}: own unit");
+                        let text = format!("Ý kiến không nêu đơn vị của {ctx}");
+                        let res = send_json(&app, &who, spec, &json!({"text": text})).await;
+                        assert_eq!(res.status(), expected, "{ctx}: default unit");
+                        let mut answers = Vec::new();
+                        for id in who.level.outside.iter().chain(MISSING) {
+                            let body = json!({"text": format!("Ý kiến gửi vào đơn vị khác {ctx}"), "unit": id});
+                            let res = send_json(&app, &who, spec, &body).await;
+                            assert_eq!(res.status(), 404, "{ctx}: unit {id} must be invisible");
+                            answers.push(res.text().await.unwrap());
+                        }
+                        assert!(
+                            answers.windows(2).all(|w| w[0] == w[1]),
+                            "{ctx}: 404 bodies differ: {answers:?}"
+                        );
+                    }
+                    Access::UnitsInBatch => {
+                        anonymous_is_turned_away(&app, spec, spec.path).await;
+                        let units: Vec<&str> = std::iter::once(&who.level.unit)
+                            .chain(who.level.outside)
+                            .chain(MISSING)
+                            .copied()
+                            .collect();
+                        let batch: Vec<serde_json::Value> = units
+                            .iter()
+                            .map(
+                                |u| json!({"text": format!("Ý kiến theo lô {ctx} {u}"), "unit": u}),
+                            )
+                            .collect();
+                        let res = send_json(&app, &who, spec, &json!(batch)).await;
+                        if !may_report(&who) {
+                            assert_eq!(res.status(), 403, "{ctx}");
+                        } else {
+                            assert_eq!(res.status(), 200, "{ctx}");
+                            let v: serde_json::Value = res.json().await.unwrap();
+                            let results = v["results"].as_array().unwrap();
+                            assert_eq!(results.len(), units.len(), "{ctx}");
+                            assert_eq!(results[0]["status"], "accepted", "{ctx}: {v}");
+                            let reasons: Vec<&serde_json::Value> =
+                                results[1..].iter().map(|r| &r["reason"]).collect();
+                            assert!(
+                                results[1..]
+                                    .iter()
+                                    .all(|r| r["status"] == "error" && r.get("id").is_none()),
+                                "{ctx}: {v}"
+                            );
+                            assert!(
+                                reasons.windows(2).all(|w| w[0] == w[1]),
+                                "{ctx}: reasons differ: {reasons:?}"
+                            );
+                        }
                     }
                 }
                 checked += 1;
