@@ -992,6 +992,25 @@ pub fn check_analysis(opt: u8, text: &str) {
             assert_span(text, s, "analysis keyword");
         }
     }
+    assert!(a.topics.len() <= 3, "{} topics", a.topics.len());
+    for t in &a.topics {
+        assert_unit(t.score, "analysis topic");
+    }
+    let s = &a.sentiment;
+    assert!(
+        s.score.is_finite() && (-1.0..=1.0).contains(&s.score),
+        "sentiment score {}",
+        s.score
+    );
+    assert_unit(s.confidence, "sentiment confidence");
+    for e in &s.evidence {
+        assert_span(text, &e.span, "analysis sentiment evidence");
+    }
+    assert_eq!(
+        a.spam,
+        spam::detect(text),
+        "analysis spam differs from spam::detect"
+    );
 }
 
 pub fn fuzz_analysis(data: &[u8]) {
