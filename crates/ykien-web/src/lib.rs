@@ -42,6 +42,7 @@ pub fn router(state: AppState) -> Router {
     let max_body = state.config.max_body_bytes;
     routes::build()
         .fallback(|| async { error::WebError::NotFound })
+        .layer(axum::Extension(pages::feedback::Limiter::shared()))
         .layer(middleware::from_fn(ui::remember_lang))
         .layer(middleware::from_fn(error::render_errors))
         .layer(DefaultBodyLimit::max(max_body))

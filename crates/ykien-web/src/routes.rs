@@ -103,13 +103,33 @@ pub fn table() -> Vec<RouteSpec> {
         r("GET", "/api/v1/units/{id}/children", Unit, Api, || {
             get(api::children)
         }),
+        r("GET", "/feedback", Public, Page, || {
+            get(pages::feedback::show)
+        }),
+        r("POST", "/feedback", Public, Form, || {
+            post(pages::feedback::submit)
+        }),
+        r("GET", "/feedback/status", Public, Page, || {
+            get(pages::feedback::status)
+        }),
+        r("GET", "/report", Reporter, Page, || {
+            get(pages::report::show)
+        }),
+        r("POST", "/report", Reporter, Form, || {
+            post(pages::report::submit)
+        }),
+        r("GET", "/reports/mine", Actor, Page, || {
+            get(pages::report::mine)
+        }),
         r("POST", "/api/v1/items", UnitInBody, Api, || {
             post(api::items::create).layer(DefaultBodyLimit::max(api::items::MAX_ITEM_BODY))
         }),
         r("POST", "/api/v1/items/batch", UnitsInBatch, Api, || {
             post(api::items::batch).layer(DefaultBodyLimit::max(api::items::MAX_BATCH_BODY))
         }),
-        r("GET", "/api/v1/items/{id}", Item, Api, || get(api::items::show)),
+        r("GET", "/api/v1/items/{id}", Item, Api, || {
+            get(api::items::show)
+        }),
     ]
 }
 

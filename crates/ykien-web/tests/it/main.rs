@@ -63,4 +63,7 @@ on_both_backends!(
     items::api_files_and_reads_items_in_scope,
     items::api_explains_bad_items,
     items::api_batch_answers_per_item,
+    report::collaborator_files_a_report_and_sees_it,
+    feedback::citizen_sends_feedback_and_follows_it,
+    feedback::feedback_form_resists_bots_and_floods,
 );

@@ -189,6 +189,7 @@ pub async fn every_route_for_every_role(b: Backend) {
         "the table has unit-scoped routes"
     );
     let mut checked = 0;
+    let mut outside_items = 0;
     let mut n = 0;
     for level in LEVELS {
         for role in Role::ALL {
@@ -276,6 +277,7 @@ pub async fn every_route_for_every_role(b: Backend) {
                             .iter()
                             .filter_map(|u| items.normal.get(u).map(i64::to_string))
                             .collect();
+                        outside_items += outside.len();
                         for id in outside
                             .iter()
                             .map(String::as_str)
@@ -385,6 +387,10 @@ pub async fn every_route_for_every_role(b: Backend) {
         }
     }
     assert_eq!(checked, routes.len() * LEVELS.len() * Role::ALL.len());
+    assert!(
+        outside_items >= Role::ALL.len() * LEVELS.len(),
+        "items outside the scope were tried ({outside_items})"
+    );
     app.cleanup().await;
 }
 
