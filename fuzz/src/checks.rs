@@ -968,7 +968,14 @@ pub fn check_analysis(opt: u8, text: &str) {
         ..AnalyzeOptions::default()
     };
     let keywords = options.keywords;
-    let a = Analyzer::new(options).analyze(text);
+    let analyzer = Analyzer::new(options);
+    let a = analyzer.analyze(text);
+    // same text, same answer: no hash-order or other hidden state (finding F4)
+    assert_eq!(
+        analyzer.analyze(text),
+        a,
+        "analysis differs between two calls"
+    );
     assert_eq!(a.normalized, normalize::normalize(text).text);
     assert_unit(a.language.confidence, "analysis language");
     assert_eq!(a.fingerprint, minhash::fingerprint(&a.normalized));

@@ -65,6 +65,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "items",
         include_str!("../migrations/sqlite/0002_items.sql"),
     ),
+    (
+        3,
+        "cases",
+        include_str!("../migrations/sqlite/0003_cases.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -77,12 +82,17 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         "items",
         include_str!("../migrations/postgres/0002_items.sql"),
     ),
+    (
+        3,
+        "cases",
+        include_str!("../migrations/postgres/0003_cases.sql"),
+    ),
 ];
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The newest schema version this binary can run.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {
     Migrator::with_migrations(

@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use ykien_core::{Actor, Permission, Role, UnitId, can};
+use ykien_core::{Actor, Permission, Role, UnitId};
 
 use crate::audit::audit;
 use crate::db::{BeginWrite, db};
@@ -420,23 +420,15 @@ impl Store {
         }
         let external_id = trimmed(&new.external_id);
         let unit_id = new.unit.trim();
-        let unit = self.unit_raw(unit_id).await?;
-        let unit = match (unit, actor) {
-            (None, None) => return Err(StoreError::invalid(format!("unknown unit {unit_id:?}"))),
-            (None, Some(_)) => return Err(StoreError::NotFound),
-            (Some(u), Some(a)) if !a.scope().contains(&u.path) => return Err(StoreError::NotFound),
-            (Some(u), _) => u,
-        };
-        if unit.generation == "legacy" {
-            return Err(StoreError::invalid(format!(
-                "unit {unit_id:?} was abolished on 1 July 2025; file items under a current unit"
-            )));
-        }
-        if let Some(a) = actor
-            && !can(a, Permission::Report, &unit.path)
-        {
-            return Err(StoreError::forbidden("filing items"));
-        }
+        let unit = self
+            .unit_to_file_under(
+                actor,
+                unit_id,
+                Permission::Report,
+                "file items under a current unit",
+                "filing items",
+            )
+            .await?;
         // An actor files in its own name; only the system may name another author.
         let author_user_id = match actor {
             Some(a) => Some(a.user_id),

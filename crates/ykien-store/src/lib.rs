@@ -10,6 +10,7 @@
 
 mod audit;
 mod authored;
+mod cases;
 mod db;
 mod error;
 mod items;
@@ -23,6 +24,9 @@ mod tokens;
 mod units;
 mod users;
 
+pub use cases::{
+    Case, CaseComment, CaseDetail, CaseFilter, CaseStatus, NewCase, Severity, Transition, due_after,
+};
 pub use db::SCHEMA_VERSION;
 pub use error::StoreError;
 pub use items::{

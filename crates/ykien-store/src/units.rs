@@ -233,6 +233,38 @@ impl Store {
         }))
     }
 
+    /// The unit something new is filed under (an item, a user). A unit missing or outside the
+    /// actor's scope answers NotFound alike, so that an actor cannot probe for units it may not
+    /// see; only the system (no actor) is told the id is unknown, because its input is an
+    /// import or a command line that someone has to correct. Legacy units are refused with
+    /// `legacy_hint` (what to do instead), since nothing new may be filed under history.
+    pub(crate) async fn unit_to_file_under(
+        &self,
+        actor: Option<&Actor>,
+        unit_id: &str,
+        permission: Permission,
+        legacy_hint: &str,
+        forbidden: &str,
+    ) -> Result<UnitDb, StoreError> {
+        let unit = match (self.unit_raw(unit_id).await?, actor) {
+            (None, None) => return Err(StoreError::invalid(format!("unknown unit {unit_id:?}"))),
+            (None, Some(_)) => return Err(StoreError::NotFound),
+            (Some(u), Some(a)) if !a.scope().contains(&u.path) => return Err(StoreError::NotFound),
+            (Some(u), _) => u,
+        };
+        if unit.generation == "legacy" {
+            return Err(StoreError::invalid(format!(
+                "unit {unit_id:?} was abolished on 1 July 2025; {legacy_hint}"
+            )));
+        }
+        if let Some(a) = actor
+            && !can(a, permission, &unit.path)
+        {
+            return Err(StoreError::forbidden(forbidden));
+        }
+        Ok(unit)
+    }
+
     /// A unit the actor may see: its own subtree, or any legacy unit (history is public).
     pub async fn unit(&self, actor: &Actor, id: &UnitId) -> Result<UnitRow, StoreError> {
         let u = self

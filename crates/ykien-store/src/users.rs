@@ -86,6 +86,18 @@ pub fn normalize_email(s: &str) -> Result<String, StoreError> {
     }
 }
 
+/// Forms and imports send an empty string for a contact left out: only a non-blank one is
+/// checked, so that "no phone" is never reported as a malformed phone.
+fn optional_contact(
+    value: Option<&str>,
+    normalize: fn(&str) -> Result<String, StoreError>,
+) -> Result<Option<String>, StoreError> {
+    value
+        .filter(|s| !s.trim().is_empty())
+        .map(normalize)
+        .transpose()
+}
+
 /// Digits only, "+84…" written as the domestic "0…", 8 to 15 digits.
 pub fn normalize_phone(s: &str) -> Result<String, StoreError> {
     let t: String = s
@@ -165,18 +177,8 @@ impl Store {
                 "a user needs a name of 1 to 200 characters",
             ));
         }
-        let email = new
-            .email
-            .as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .map(normalize_email)
-            .transpose()?;
-        let phone = new
-            .phone
-            .as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .map(normalize_phone)
-            .transpose()?;
+        let email = optional_contact(new.email.as_deref(), normalize_email)?;
+        let phone = optional_contact(new.phone.as_deref(), normalize_phone)?;
         if email.is_none() && phone.is_none() {
             return Err(StoreError::invalid(
                 "a user needs an e-mail address or a phone number",
@@ -186,23 +188,15 @@ impl Store {
             check_password(pw)?;
         }
         let unit_id = new.unit.trim();
-        let unit = self.unit_raw(unit_id).await?;
-        let unit = match (unit, actor) {
-            (None, None) => return Err(StoreError::invalid(format!("unknown unit {unit_id:?}"))),
-            (None, Some(_)) => return Err(StoreError::NotFound),
-            (Some(u), Some(a)) if !a.scope().contains(&u.path) => return Err(StoreError::NotFound),
-            (Some(u), _) => u,
-        };
-        if unit.generation == "legacy" {
-            return Err(StoreError::invalid(format!(
-                "unit {unit_id:?} was abolished on 1 July 2025; users belong to current units"
-            )));
-        }
-        if let Some(a) = actor
-            && !can(a, Permission::ManageUsers, &unit.path)
-        {
-            return Err(StoreError::forbidden("creating users"));
-        }
+        let unit = self
+            .unit_to_file_under(
+                actor,
+                unit_id,
+                Permission::ManageUsers,
+                "users belong to current units",
+                "creating users",
+            )
+            .await?;
         let member_org = new
             .member_org
             .as_deref()

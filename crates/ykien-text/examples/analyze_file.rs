@@ -8,7 +8,8 @@ use ykien_text::analysis::Analyzer;
 use ykien_text::keywords::Keywords;
 use ykien_text::places::Gazetteer;
 use ykien_text::segment::Segmenter;
-use ykien_text::{lang, minhash, normalize, pii, teencode};
+use ykien_text::topics::{SeedScorer, Taxonomy};
+use ykien_text::{lang, minhash, normalize, pii, sentiment, spam, teencode};
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -121,6 +122,7 @@ fn stages(original: &str) {
         Gazetteer::default(),
         Keywords::default(),
     );
+    let topics = SeedScorer::new(Taxonomy::embedded().clone());
     Gazetteer::warm_up();
     println!("stages:");
     let norm = time("normalize", || normalize::normalize(original));
@@ -132,4 +134,7 @@ fn stages(original: &str) {
     time("pii", || pii::detect(text));
     time("keywords", || keywords.extract(text, 8));
     time("fingerprint", || minhash::fingerprint(text));
+    time("topics", || topics.score(text, 3, 0.15));
+    time("sentiment", || sentiment::sentiment(original));
+    time("spam", || spam::detect(original));
 }

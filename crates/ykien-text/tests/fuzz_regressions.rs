@@ -60,6 +60,19 @@ fn normalize_range_past_the_end_of_an_emptied_text() {
     checks::check_normalize(28, "\u{200B}\u{FEFF}");
 }
 
+/// F4 (fixed): the spam score summed evidence in hash-map order, so the same text got
+/// scores one ulp apart from call to call (a label could flip right at the threshold).
+#[test]
+fn spam_same_text_same_verdict() {
+    let text = "xã fb88 phường phường phường huyện tỉnh Đông Anh j hok an@example.vn \
+                001203004567 j CCCD Ba Đình uy tín fb88 https://vi.wikipedia.org/wiki/H%C3%A0_N%E1%BB%99i";
+    let first = ykien_text::spam::detect(text);
+    for _ in 0..64 {
+        assert_eq!(ykien_text::spam::detect(text), first);
+    }
+    checks::check_analysis(0, text);
+}
+
 // ---------------------------------------------------------------------------------------
 // the seeds of the fuzz corpus: every check passes on them
 

@@ -57,6 +57,9 @@ on_both_backends!(
     jobs_retry_fail_and_survive_dead_workers,
     search_folds_segments_filters_and_scopes,
     concurrent_workers_never_share_a_job,
+    cases_follow_the_workflow_and_refuse_other_steps,
+    cases_are_scoped_and_followed_by_their_reporters,
+    overdue_cases_are_listed,
 );
 
 /// Failures that do not need a working database: both backends' error paths.

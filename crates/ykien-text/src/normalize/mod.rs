@@ -14,7 +14,7 @@ mod legacy;
 mod offset_map;
 mod syllable;
 mod tone;
-mod vowel;
+pub(crate) mod vowel;
 
 pub use legacy::{Encoding, detect_legacy_encoding};
 pub use offset_map::OffsetMap;

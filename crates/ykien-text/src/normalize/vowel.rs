@@ -7,7 +7,7 @@
 use std::sync::OnceLock;
 
 /// Lower-case vowels, one row per base, columns in tone order.
-const ROWS: [&str; 12] = [
+pub(crate) const ROWS: [&str; 12] = [
     "aàáảãạ",
     "ăằắẳẵặ",
     "âầấẩẫậ",

@@ -6,7 +6,7 @@
 //! repeated n times counts √n times, so keyword stuffing does not run away with the score
 //! and one brand repeated is not worth ten different signs.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::brand::BrandShape;
 use super::explain::Explain;
@@ -279,7 +279,8 @@ pub fn detect(text: &str) -> SpamVerdict {
         .collect();
 
     // repeats count √n times
-    let mut per_key: HashMap<(u32, bool), (f32, u32, Family)> = HashMap::new();
+    // ordered, so that the float sums below do not depend on hash order (same text, same score)
+    let mut per_key: BTreeMap<(u32, bool), (f32, u32, Family)> = BTreeMap::new();
     for (h, w) in hits.iter().zip(&weighed) {
         if w.weight > 0.0 {
             let e = per_key

@@ -1,28 +1,13 @@
 //! Vietnamese vowels taken apart into base letter and tone.
 //!
 //! The syllable check needs to know which vowel carries the tone and which shape mark
-//! (ă â ê ô ơ ư) each vowel has; a table answers that in one lookup per character.
+//! (ă â ê ô ơ ư) each vowel has. The lookup itself is the normaliser's table, so that the
+//! crate has one answer to "is this a vowel, and which"; this view drops the case and names
+//! the base by its letter, which is what the spelling rules here compare against.
 
-use std::sync::OnceLock;
+use crate::normalize::vowel as table;
 
-/// Lower-case vowels, one row per base, columns in tone order: none, huyền, sắc, hỏi,
-/// ngã, nặng.
-const ROWS: [&str; 12] = [
-    "aàáảãạ",
-    "ăằắẳẵặ",
-    "âầấẩẫậ",
-    "eèéẻẽẹ",
-    "êềếểễệ",
-    "iìíỉĩị",
-    "oòóỏõọ",
-    "ôồốổỗộ",
-    "ơờớởỡợ",
-    "uùúủũụ",
-    "ưừứửữự",
-    "yỳýỷỹỵ",
-];
-
-/// Base vowel letters, in the order of [`ROWS`].
+/// Base vowel letters, in the order of the normaliser's rows (and of its `Base`).
 pub(crate) const BASES: [char; 12] = ['a', 'ă', 'â', 'e', 'ê', 'i', 'o', 'ô', 'ơ', 'u', 'ư', 'y'];
 
 pub(crate) const HUYEN: u8 = 1;
@@ -36,66 +21,20 @@ pub(crate) struct Vowel {
     pub tone: u8,
 }
 
-const LATIN_START: u32 = 0xC0;
-const LATIN_END: u32 = 0x1B0;
-const EXT_START: u32 = 0x1EA0;
-const EXT_END: u32 = 0x1EF9;
-
-struct Tables {
-    latin: Vec<Option<Vowel>>,
-    extended: Vec<Option<Vowel>>,
-}
-
-fn tables() -> &'static Tables {
-    static T: OnceLock<Tables> = OnceLock::new();
-    T.get_or_init(|| {
-        let mut latin = vec![None; (LATIN_END - LATIN_START + 1) as usize];
-        let mut extended = vec![None; (EXT_END - EXT_START + 1) as usize];
-        for (row, s) in ROWS.iter().enumerate() {
-            for (tone, lower) in s.chars().enumerate() {
-                let v = Vowel {
-                    base: BASES[row],
-                    tone: tone as u8,
-                };
-                for c in [lower, lower.to_uppercase().next().unwrap_or(lower)] {
-                    let cp = c as u32;
-                    if (LATIN_START..=LATIN_END).contains(&cp) {
-                        latin[(cp - LATIN_START) as usize] = Some(v);
-                    } else if (EXT_START..=EXT_END).contains(&cp) {
-                        extended[(cp - EXT_START) as usize] = Some(v);
-                    }
-                }
-            }
-        }
-        Tables { latin, extended }
-    })
-}
-
 /// The vowel behind `c`, upper or lower case; `None` for anything else.
 #[inline]
 pub(crate) fn vowel(c: char) -> Option<Vowel> {
-    let cp = c as u32;
-    if cp < 0x80 {
-        let base = match c.to_ascii_lowercase() {
-            b @ ('a' | 'e' | 'i' | 'o' | 'u' | 'y') => b,
-            _ => return None,
-        };
-        return Some(Vowel { base, tone: 0 });
-    }
-    if (LATIN_START..=LATIN_END).contains(&cp) {
-        return tables().latin[(cp - LATIN_START) as usize];
-    }
-    if (EXT_START..=EXT_END).contains(&cp) {
-        return tables().extended[(cp - EXT_START) as usize];
-    }
-    None
+    table::vowel(c).map(|v| Vowel {
+        base: BASES[v.base as usize],
+        tone: v.tone,
+    })
 }
 
 /// The composed vowel for `base` and `tone`, lower case.
 #[cfg(test)]
 pub(crate) fn compose(base: char, tone: u8) -> Option<char> {
     let row = BASES.iter().position(|&b| b == base)?;
-    ROWS[row].chars().nth(tone as usize)
+    table::ROWS[row].chars().nth(tone as usize)
 }
 
 #[cfg(test)]
@@ -104,7 +43,7 @@ mod tests {
 
     #[test]
     fn every_vowel_round_trips() {
-        for (row, s) in ROWS.iter().enumerate() {
+        for (row, s) in table::ROWS.iter().enumerate() {
             for (tone, c) in s.chars().enumerate() {
                 let v = vowel(c).unwrap();
                 assert_eq!((v.base, v.tone as usize), (BASES[row], tone));
@@ -114,5 +53,12 @@ mod tests {
         }
         assert_eq!(vowel('b'), None);
         assert_eq!(vowel('đ'), None);
+    }
+
+    #[test]
+    fn bases_follow_the_table_rows() {
+        for (row, s) in table::ROWS.iter().enumerate() {
+            assert_eq!(s.chars().next(), Some(BASES[row]));
+        }
     }
 }

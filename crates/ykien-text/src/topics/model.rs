@@ -330,22 +330,7 @@ const NEAR_DUPLICATE: f64 = 0.5;
 pub fn select_diverse(candidates: &[&str], margins: &[f32], k: usize) -> Vec<usize> {
     let mut order: Vec<usize> = (0..candidates.len().min(margins.len())).collect();
     order.sort_by(|&a, &b| margins[a].total_cmp(&margins[b]).then(a.cmp(&b)));
-    let hasher = MinHasher::default();
-    let mut chosen: Vec<(usize, Signature)> = Vec::new();
-    for i in order {
-        if chosen.len() >= k {
-            break;
-        }
-        let sig = hasher.signature(candidates[i]);
-        if chosen
-            .iter()
-            .any(|(_, s)| s.jaccard(&sig) >= NEAR_DUPLICATE)
-        {
-            continue;
-        }
-        chosen.push((i, sig));
-    }
-    chosen.into_iter().map(|c| c.0).collect()
+    take_distinct(candidates, order, k)
 }
 
 /// Like [`select_diverse`], taking turns between `classes` (e.g. predicted labels): each
@@ -374,9 +359,20 @@ pub fn select_balanced(
             .then(margins[a.1].total_cmp(&margins[b.1]))
             .then(a.1.cmp(&b.1))
     });
+    take_distinct(candidates, ranked.into_iter().map(|(_, i)| i), k)
+}
+
+/// Takes up to `k` candidates in `order`, skipping any near duplicate of one already taken:
+/// a labelling batch teaches more spread over different texts than spent on one text posted
+/// many times.
+fn take_distinct(
+    candidates: &[&str],
+    order: impl IntoIterator<Item = usize>,
+    k: usize,
+) -> Vec<usize> {
     let hasher = MinHasher::default();
     let mut chosen: Vec<(usize, Signature)> = Vec::new();
-    for (_, i) in ranked {
+    for i in order {
         if chosen.len() >= k {
             break;
         }

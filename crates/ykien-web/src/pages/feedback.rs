@@ -10,7 +10,6 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -25,14 +24,19 @@ use ykien_store::{
     CITIZEN_SOURCE, Channel, Confidentiality, NewItem, OpinionReport, ReceiptStatus,
 };
 
-use crate::cookies::{self, Attrs};
 use crate::error::WebError;
 use crate::intake::{self, Rejected};
+use crate::pages::public_form::PreSession;
 use crate::state::AppState;
 use crate::ui::{Chrome, Ui};
 
 /// Cookie holding the feedback form's pre-session CSRF nonce.
 pub const CSRF_COOKIE: &str = "ykien_feedback_csrf";
+
+const PRE_SESSION: PreSession = PreSession {
+    cookie: CSRF_COOKIE,
+    path: "/feedback",
+};
 
 /// Longest opinion accepted (characters).
 pub const MAX_FEEDBACK_CHARS: usize = 5_000;
@@ -205,24 +209,7 @@ async fn form(
         max_chars: MAX_FEEDBACK_CHARS,
         message: message.map(|k| ui.t().get(k).to_string()),
     };
-    let set = cookies::set(
-        CSRF_COOKIE,
-        &cookie,
-        Attrs {
-            path: "/feedback",
-            max_age: Some(3600),
-            http_only: true,
-            secure: state.secure_cookies(headers),
-        },
-    );
-    let mut res = (status, Html(page.render()?)).into_response();
-    res.headers_mut().append(
-        header::SET_COOKIE,
-        HeaderValue::from_str(&set).map_err(|e| WebError::Internal(e.to_string()))?,
-    );
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(res)
+    PRE_SESSION.respond(state, headers, status, page.render()?, &cookie)
 }
 
 /// `GET /feedback`.
@@ -290,9 +277,7 @@ pub async fn submit(
     headers: HeaderMap,
     Form(f): Form<FeedbackForm>,
 ) -> Result<Response, Rejected> {
-    let cookie = cookies::get(&headers, CSRF_COOKIE);
-    if !state.login_csrf.verify(cookie.as_deref(), Some(&f.csrf)) {
-        state.metrics.csrf_rejected.fetch_add(1, Ordering::Relaxed);
+    if !PRE_SESSION.verify(&state, &headers, &f.csrf) {
         let status = StatusCode::FORBIDDEN;
         return Ok(form(&state, &headers, &ui, status, &f, Some("feedback.expired")).await?);
     }

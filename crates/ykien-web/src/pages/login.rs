@@ -6,7 +6,7 @@ use std::sync::atomic::Ordering;
 use askama::Template;
 use axum::extract::{ConnectInfo, Form, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::auth::{CheckedForm, HasCsrf, MaybeSigned};
@@ -14,8 +14,14 @@ use crate::backend;
 use crate::cookies::{self, Attrs};
 use crate::csrf;
 use crate::error::WebError;
+use crate::pages::public_form::PreSession;
 use crate::state::AppState;
 use crate::ui::{Chrome, Ui};
+
+const PRE_SESSION: PreSession = PreSession {
+    cookie: csrf::LOGIN_COOKIE,
+    path: "/login",
+};
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -42,25 +48,7 @@ fn form(
         login: login.to_string(),
         message: message.map(|k| ui.t().get(k).to_string()),
     };
-    let secure = state.secure_cookies(headers);
-    let set = cookies::set(
-        csrf::LOGIN_COOKIE,
-        &cookie,
-        Attrs {
-            path: "/login",
-            max_age: Some(3600),
-            http_only: true,
-            secure,
-        },
-    );
-    let mut res = (status, Html(page.render()?)).into_response();
-    res.headers_mut().append(
-        header::SET_COOKIE,
-        HeaderValue::from_str(&set).map_err(|e| WebError::Internal(e.to_string()))?,
-    );
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(res)
+    PRE_SESSION.respond(state, headers, status, page.render()?, &cookie)
 }
 
 pub async fn show(
@@ -92,9 +80,7 @@ pub async fn submit(
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Result<Response, WebError> {
-    let cookie = cookies::get(&headers, csrf::LOGIN_COOKIE);
-    if !state.login_csrf.verify(cookie.as_deref(), Some(&f.csrf)) {
-        state.metrics.csrf_rejected.fetch_add(1, Ordering::Relaxed);
+    if !PRE_SESSION.verify(&state, &headers, &f.csrf) {
         return form(
             &state,
             &headers,
@@ -160,8 +146,12 @@ pub async fn submit(
     );
     h.append(
         header::SET_COOKIE,
-        HeaderValue::from_str(&cookies::clear(csrf::LOGIN_COOKIE, "/login", secure))
-            .map_err(|e| WebError::Internal(e.to_string()))?,
+        HeaderValue::from_str(&cookies::clear(
+            PRE_SESSION.cookie,
+            PRE_SESSION.path,
+            secure,
+        ))
+        .map_err(|e| WebError::Internal(e.to_string()))?,
     );
     Ok(res)
 }

@@ -2,5 +2,6 @@
 
 pub mod feedback;
 pub mod login;
+mod public_form;
 pub mod report;
 pub mod units;

@@ -234,17 +234,42 @@ pub fn csrf_field(html: &str) -> String {
 /// Signs in through the login form; returns the browser holding the session cookie.
 pub async fn sign_in(app: &App, login: &str, password: &str) -> reqwest::Client {
     let b = app.browser();
-    let page = b
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = csrf_field(&page);
-    let res = b
-        .post(app.url("/login"))
+    let res = post_login(app, &b, login, password).await;
+    assert_eq!(res.status(), 303, "login of {login} should succeed");
+    assert_eq!(res.headers()["location"], "/");
+    b
+}
+
+/// The `Set-Cookie` headers of an answer, as text.
+pub fn set_cookies(res: &reqwest::Response) -> Vec<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect()
+}
+
+/// The body of a GET whose status the case does not look at.
+pub async fn get_text(client: &reqwest::Client, url: String) -> String {
+    client.get(url).send().await.unwrap().text().await.unwrap()
+}
+
+/// The CSRF token this client is given on the page at `path` (its cookie, if any, stays in
+/// the client's jar, as in a browser).
+pub async fn page_csrf(app: &App, client: &reqwest::Client, path: &str) -> String {
+    csrf_field(&get_text(client, app.url(path)).await)
+}
+
+/// One attempt through the login form, as a browser makes it: the form first (for its
+/// pre-session token pair), then the post. The answer is left to the case to judge.
+pub async fn post_login(
+    app: &App,
+    br: &reqwest::Client,
+    login: &str,
+    password: &str,
+) -> reqwest::Response {
+    let csrf = page_csrf(app, br, "/login").await;
+    br.post(app.url("/login"))
         .form(&[
             ("csrf", csrf.as_str()),
             ("login", login),
@@ -252,8 +277,38 @@ pub async fn sign_in(app: &App, login: &str, password: &str) -> reqwest::Client 
         ])
         .send()
         .await
-        .unwrap();
-    assert_eq!(res.status(), 303, "login of {login} should succeed");
-    assert_eq!(res.headers()["location"], "/");
-    b
+        .unwrap()
+}
+
+/// The Prometheus text at `/metrics`.
+pub async fn metrics(app: &App) -> String {
+    get_text(&app.bare(), app.url("/metrics")).await
+}
+
+/// Asserts an answer's status and that its body holds `needle`; returns the body for more
+/// checks.
+pub async fn expect_page(res: reqwest::Response, status: u16, needle: &str) -> String {
+    let got = res.status();
+    let body = res.text().await.unwrap();
+    assert_eq!(got, status, "{body}");
+    assert!(body.contains(needle), "{needle:?} not in {body}");
+    body
+}
+
+/// Posts a form (its CSRF field included by the caller, so that cases can forge or drop it).
+pub async fn post_form<T: serde::Serialize + ?Sized>(
+    client: &reqwest::Client,
+    url: String,
+    form: &T,
+) -> reqwest::Response {
+    client.post(url).form(form).send().await.unwrap()
+}
+
+/// Asserts that an answer declares a content type starting with `prefix`.
+pub fn assert_content_type(res: &reqwest::Response, prefix: &str) {
+    let got = res.headers()["content-type"].to_str().unwrap();
+    assert!(
+        got.starts_with(prefix),
+        "content-type {got:?}, not {prefix:?}"
+    );
 }

@@ -2,6 +2,9 @@
 
 mod accounts;
 mod audit;
+// Cases (vụ việc), the records, among the test cases.
+#[allow(clippy::module_inception)]
+mod cases;
 mod items;
 mod lifecycle;
 mod scope;
@@ -9,6 +12,7 @@ mod units;
 
 pub use accounts::*;
 pub use audit::*;
+pub use cases::*;
 pub use items::*;
 pub use lifecycle::*;
 pub use scope::*;

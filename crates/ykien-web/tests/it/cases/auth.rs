@@ -6,17 +6,11 @@ use ykien_core::Role;
 use ykien_web::ratelimit::Limits;
 
 use crate::Backend;
-use crate::harness::{csrf_field, sign_in, test_config};
+use crate::harness::{
+    csrf_field, metrics, page_csrf, post_login, set_cookies, sign_in, test_config,
+};
 
 const PW: &str = "correct horse battery";
-
-fn set_cookies(res: &reqwest::Response) -> Vec<String> {
-    res.headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_string())
-        .collect()
-}
 
 pub async fn login_and_logout_for_every_role(b: Backend) {
     let Some(app) = b.app(test_config()).await else {
@@ -27,24 +21,7 @@ pub async fn login_and_logout_for_every_role(b: Backend) {
         app.user(role, "00004", &email, Some(PW)).await;
         let br = app.browser();
         // The session cookie's attributes.
-        let page = br
-            .get(app.url("/login"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let res = br
-            .post(app.url("/login"))
-            .form(&[
-                ("csrf", csrf_field(&page).as_str()),
-                ("login", email.as_str()),
-                ("password", PW),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let res = post_login(&app, &br, &email, PW).await;
         assert_eq!(res.status(), 303, "{role}");
         let cookies = set_cookies(&res);
         let session = cookies
@@ -113,25 +90,7 @@ pub async fn wrong_credentials_are_refused(b: Backend) {
         ("", ""),
         ("o@example.org", ""),
     ] {
-        let br = app.browser();
-        let page = br
-            .get(app.url("/login"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let res = br
-            .post(app.url("/login"))
-            .form(&[
-                ("csrf", csrf_field(&page).as_str()),
-                ("login", login),
-                ("password", pw),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let res = post_login(&app, &app.browser(), login, pw).await;
         assert_eq!(res.status(), 401, "{login}/{pw}");
         assert!(
             !set_cookies(&res)
@@ -173,17 +132,10 @@ pub async fn csrf_is_required_on_every_form(b: Backend) {
     let b1 = app.browser();
     let b2 = app.browser();
     let _ = b1.get(app.url("/login")).send().await.unwrap();
-    let p2 = b2
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let p2 = page_csrf(&app, &b2, "/login").await;
     let res = b1
         .post(app.url("/login"))
-        .form(&form(&csrf_field(&p2)))
+        .form(&form(&p2))
         .send()
         .await
         .unwrap();
@@ -218,15 +170,7 @@ pub async fn csrf_is_required_on_every_form(b: Backend) {
             "still signed in"
         );
     }
-    let metrics = app
-        .bare()
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = metrics(&app).await;
     assert!(metrics.contains("ykien_csrf_rejected_total 7"), "{metrics}");
     app.cleanup().await;
 }
@@ -246,24 +190,8 @@ pub async fn login_attempts_are_rate_limited(b: Backend) {
     let attempt = |login: &'static str, pw: &'static str| {
         let app = &app;
         async move {
-            let br = app.browser();
-            let page = br
-                .get(app.url("/login"))
-                .send()
+            post_login(app, &app.browser(), login, pw)
                 .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
-            br.post(app.url("/login"))
-                .form(&[
-                    ("csrf", csrf_field(&page).as_str()),
-                    ("login", login),
-                    ("password", pw),
-                ])
-                .send()
-                .await
-                .unwrap()
                 .status()
                 .as_u16()
         }
@@ -280,15 +208,7 @@ pub async fn login_attempts_are_rate_limited(b: Backend) {
         assert_eq!(attempt("c@example.org", "bad").await, 401);
     }
     assert_eq!(attempt("b@example.org", PW).await, 429);
-    let metrics = app
-        .bare()
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = metrics(&app).await;
     assert!(
         metrics.contains("ykien_logins_total{result=\"rate_limited\"} 2"),
         "{metrics}"

@@ -4,21 +4,24 @@
 use ykien_web::pages::feedback::{PER_IP, RECEIPT_LEN};
 
 use crate::Backend;
-use crate::harness::{App, csrf_field, test_config};
+use crate::harness::{App, csrf_field, expect_page, get_text, post_form, set_cookies, test_config};
 
 fn receipt(html: &str) -> String {
     let start = html.find("data-receipt=\"").expect("a receipt code") + "data-receipt=\"".len();
     html[start..start + html[start..].find('"').unwrap()].to_string()
 }
 
+/// The public status page for a receipt code, as anyone (no cookies) sees it.
+async fn status_page(app: &App, code: &str) -> reqwest::Response {
+    let url = app.url(&format!("/feedback/status?code={code}"));
+    app.bare().get(url).send().await.unwrap()
+}
+
 async fn open_form(app: &App, b: &reqwest::Client) -> String {
     let res = b.get(app.url("/feedback")).send().await.unwrap();
     assert_eq!(res.status(), 200);
-    let cookie = res
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_string())
+    let cookie = set_cookies(&res)
+        .into_iter()
         .find(|c| c.starts_with("ykien_feedback_csrf="))
         .expect("a pre-session CSRF cookie");
     assert!(cookie.contains("HttpOnly") && cookie.contains("Path=/feedback"));
@@ -30,14 +33,7 @@ pub async fn citizen_sends_feedback_and_follows_it(b: Backend) {
         return;
     };
     let br = app.browser();
-    let page = br
-        .get(app.url("/feedback"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = get_text(&br, app.url("/feedback")).await;
     // Hanoi's 126 communes and wards to choose from, the notice, a required consent box.
     assert!(page.contains("data-count=\"126\""));
     assert_eq!(
@@ -61,12 +57,7 @@ pub async fn citizen_sends_feedback_and_follows_it(b: Backend) {
         ]
     };
     // No consent, a unit outside Hanoi: the form again with what to fix, nothing stored.
-    let res = br
-        .post(app.url("/feedback"))
-        .form(&fields(&csrf, "00004", ""))
-        .send()
-        .await
-        .unwrap();
+    let res = post_form(&br, app.url("/feedback"), &fields(&csrf, "00004", "")).await;
     assert_eq!(res.status(), 422);
     let html = res.text().await.unwrap();
     assert!(html.contains("cần đồng ý") && html.contains("ngõ 12 phố Đội Cấn"));
@@ -74,7 +65,7 @@ pub async fn citizen_sends_feedback_and_follows_it(b: Backend) {
     let mut csrf = csrf_field(&html);
     for unit in ["79", "01", "99999", ""] {
         let f = fields(&csrf, unit, "yes");
-        let res = br.post(app.url("/feedback")).form(&f).send().await.unwrap();
+        let res = post_form(&br, app.url("/feedback"), &f).await;
         assert_eq!(res.status(), 422, "{unit}");
         csrf = csrf_field(&res.text().await.unwrap());
     }
@@ -86,12 +77,7 @@ pub async fn citizen_sends_feedback_and_follows_it(b: Backend) {
             .is_empty()
     );
 
-    let res = br
-        .post(app.url("/feedback"))
-        .form(&fields(&csrf, "00004", "yes"))
-        .send()
-        .await
-        .unwrap();
+    let res = post_form(&br, app.url("/feedback"), &fields(&csrf, "00004", "yes")).await;
     assert_eq!(res.status(), 200);
     let html = res.text().await.unwrap();
     let code = receipt(&html);
@@ -111,15 +97,8 @@ pub async fn citizen_sends_feedback_and_follows_it(b: Backend) {
 
     // The status page, with the code as a person might type it: the status and nothing else.
     let typed = format!("{}-{}", code[..5].to_lowercase(), &code[5..]);
-    let res = app
-        .bare()
-        .get(app.url(&format!("/feedback/status?code={typed}")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    let html = res.text().await.unwrap();
-    assert!(html.contains("Đã tiếp nhận, đang xử lý"));
+    let res = status_page(&app, &typed).await;
+    let html = expect_page(res, 200, "Đã tiếp nhận, đang xử lý").await;
     for secret in ["Đội Cấn", "0912", "Nguyễn Văn A", "Ba Đình"] {
         assert!(!html.contains(secret), "the status page shows {secret}");
     }
@@ -127,27 +106,12 @@ pub async fn citizen_sends_feedback_and_follows_it(b: Backend) {
     ykien_listen::drain(&app.store, &ykien_listen::WorkerConfig::default(), |_| {})
         .await
         .unwrap();
-    let html = app
-        .bare()
-        .get(app.url(&format!("/feedback/status?code={code}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = status_page(&app, &code).await.text().await.unwrap();
     assert!(html.contains("Đã tiếp nhận và chuyển đến cán bộ phụ trách"));
     // Unknown and malformed codes: 404, the same page.
     for q in ["ABCDEFGHJK", "0000000000", "x", "%3Cscript%3E"] {
-        let res = app
-            .bare()
-            .get(app.url(&format!("/feedback/status?code={q}")))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 404, "{q}");
-        let html = res.text().await.unwrap();
-        assert!(html.contains("Không tìm thấy ý kiến nào với mã này."));
+        let res = status_page(&app, q).await;
+        let html = expect_page(res, 404, "Không tìm thấy ý kiến nào với mã này.").await;
         assert!(!html.contains("<script>"));
     }
     // Without a code: the lookup form.
@@ -160,12 +124,8 @@ pub async fn citizen_sends_feedback_and_follows_it(b: Backend) {
     assert_eq!(res.status(), 200);
 
     // The same words again: a second opinion with its own receipt.
-    let html = br
-        .post(app.url("/feedback"))
-        .form(&fields(&csrf, "00070", "yes"))
-        .send()
+    let html = post_form(&br, app.url("/feedback"), &fields(&csrf, "00070", "yes"))
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -173,15 +133,7 @@ pub async fn citizen_sends_feedback_and_follows_it(b: Backend) {
     assert_eq!(app.store.list_items(None, true, 10).await.unwrap().len(), 2);
 
     // English, with the same notice in English.
-    let html = app
-        .bare()
-        .get(app.url("/feedback?lang=en"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = get_text(&app.bare(), app.url("/feedback?lang=en")).await;
     assert!(html.contains("Decree No. 13/2023/NĐ-CP") && html.contains("Send opinion"));
     app.cleanup().await;
 }
@@ -196,17 +148,14 @@ pub async fn feedback_form_resists_bots_and_floods(b: Backend) {
         let br = br.clone();
         let url = app.url("/feedback");
         async move {
-            br.post(url)
-                .form(&[
-                    ("csrf", csrf.as_str()),
-                    ("text", text.as_str()),
-                    ("unit", "00004"),
-                    ("consent", "yes"),
-                    ("website", website),
-                ])
-                .send()
-                .await
-                .unwrap()
+            let form = [
+                ("csrf", csrf.as_str()),
+                ("text", text.as_str()),
+                ("unit", "00004"),
+                ("consent", "yes"),
+                ("website", website),
+            ];
+            post_form(&br, url, &form).await
         }
     };
     // Without the pre-session token (or with another's): refused, nothing stored.
@@ -214,18 +163,13 @@ pub async fn feedback_form_resists_bots_and_floods(b: Backend) {
     assert_eq!(res.status(), 403);
     // The refusal came with a fresh form, whose cookie replaced ours.
     let csrf = csrf_field(&res.text().await.unwrap());
-    let res = app
-        .bare()
-        .post(app.url("/feedback"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("text", "x"),
-            ("unit", "00004"),
-            ("consent", "yes"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("text", "x"),
+        ("unit", "00004"),
+        ("consent", "yes"),
+    ];
+    let res = post_form(&app.bare(), app.url("/feedback"), &form).await;
     assert_eq!(res.status(), 403, "the token without its cookie");
     // A bot fills the honeypot: a normal-looking receipt, nothing stored, the code leads nowhere.
     let res = post(
@@ -244,12 +188,7 @@ pub async fn feedback_form_resists_bots_and_floods(b: Backend) {
             .unwrap()
             .is_empty()
     );
-    let res = app
-        .bare()
-        .get(app.url(&format!("/feedback/status?code={code}")))
-        .send()
-        .await
-        .unwrap();
+    let res = status_page(&app, &code).await;
     assert_eq!(res.status(), 404);
     // Too large a body: 413 with a page.
     let res = post(csrf.clone(), "", "a".repeat(70 * 1024)).await;
@@ -260,8 +199,7 @@ pub async fn feedback_form_resists_bots_and_floods(b: Backend) {
         assert_eq!(res.status(), 200, "submission {i}");
     }
     let res = post(csrf.clone(), "", "Một ý kiến quá nhiều".into()).await;
-    assert_eq!(res.status(), 429);
-    assert!(res.text().await.unwrap().contains("quá nhiều ý kiến"));
+    expect_page(res, 429, "quá nhiều ý kiến").await;
     let stored = app.store.list_items(None, true, 100).await.unwrap();
     assert_eq!(stored.len(), PER_IP as usize - 1);
     assert!(stored.iter().all(|i| i.channel == "citizen"));

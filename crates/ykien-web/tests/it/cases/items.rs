@@ -6,7 +6,7 @@ use ykien_core::Role;
 use ykien_store::{Channel, Confidentiality, NewItem, OpinionReport};
 
 use crate::Backend;
-use crate::harness::{App, csrf_field, sign_in, test_config};
+use crate::harness::{App, page_csrf, sign_in, test_config};
 
 const PW: &str = "a long enough password";
 
@@ -214,15 +214,7 @@ pub async fn api_files_and_reads_items_in_scope(b: Backend) {
     assert_eq!(s, 403);
     // The browser session may file too, with its CSRF token in a header.
     let br = sign_in(&app, "cb@example.org", PW).await;
-    let csrf = csrf_field(
-        &br.get(app.url("/"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-    );
+    let csrf = page_csrf(&app, &br, "/").await;
     let res = br
         .post(app.url("/api/v1/items"))
         .json(&json!({"text": "Gửi từ trình duyệt."}))

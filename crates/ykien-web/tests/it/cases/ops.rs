@@ -1,7 +1,7 @@
 //! Health, metrics, request limits, language.
 
 use crate::Backend;
-use crate::harness::test_config;
+use crate::harness::{assert_content_type, get_text, set_cookies, test_config};
 
 pub async fn healthz_checks_the_database(b: Backend) {
     let Some(app) = b.app(test_config()).await else {
@@ -42,12 +42,7 @@ pub async fn metrics_are_prometheus_text(b: Backend) {
     );
     let res = c.get(app.url("/metrics")).send().await.unwrap();
     assert_eq!(res.status(), 200);
-    assert!(
-        res.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/plain; version=0.0.4")
-    );
+    assert_content_type(&res, "text/plain; version=0.0.4");
     let text = res.text().await.unwrap();
     assert!(
         text.contains(
@@ -138,26 +133,14 @@ pub async fn language_switch(b: Backend) {
         return;
     };
     let br = app.browser();
-    let vi = br
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let vi = get_text(&br, app.url("/login")).await;
     assert!(
         vi.contains("<html lang=\"vi\">") && vi.contains("Mật khẩu"),
         "{vi}"
     );
     assert!(vi.contains("href=\"/login?lang=en\""));
     let res = br.get(app.url("/login?lang=en")).send().await.unwrap();
-    let set: Vec<_> = res
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_string())
-        .collect();
+    let set = set_cookies(&res);
     assert!(
         set.iter().any(|c| c.starts_with("ykien_lang=en")),
         "{set:?}"
@@ -167,14 +150,7 @@ pub async fn language_switch(b: Backend) {
         en.contains("<html lang=\"en\">") && en.contains("Password") && !en.contains("Mật khẩu")
     );
     // The cookie keeps the choice on the next page, error pages included.
-    let again = br
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let again = get_text(&br, app.url("/login")).await;
     assert!(again.contains("<html lang=\"en\">"));
     let missing = br.get(app.url("/nothing-here")).send().await.unwrap();
     assert_eq!(missing.status(), 404);
@@ -185,24 +161,12 @@ pub async fn language_switch(b: Backend) {
             .unwrap()
             .contains("Page or record not found")
     );
-    let back = br
-        .get(app.url("/login?lang=vi"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let back = get_text(&br, app.url("/login?lang=vi")).await;
     assert!(back.contains("<html lang=\"vi\">"));
     // CSS is served from the binary.
     let css = br.get(app.url("/static/style.css")).send().await.unwrap();
     assert_eq!(css.status(), 200);
-    assert!(
-        css.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/css")
-    );
+    assert_content_type(&css, "text/css");
     app.cleanup().await;
 }
 
@@ -210,7 +174,9 @@ pub async fn language_switch(b: Backend) {
 /// are refused afterwards.
 pub async fn graceful_shutdown_finishes_requests_in_flight(b: Backend) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let Some(mut app) = b.app(test_config()).await else { return };
+    let Some(mut app) = b.app(test_config()).await else {
+        return;
+    };
     let addr = app.base.trim_start_matches("http://").to_string();
     let mut conn = tokio::net::TcpStream::connect(&addr).await.unwrap();
     let body = "login=a%40example.org&password=x&csrf=zz";
@@ -226,8 +192,14 @@ pub async fn graceful_shutdown_finishes_requests_in_flight(b: Backend) {
     conn.write_all(&body.as_bytes()[10..]).await.unwrap();
     let mut answer = String::new();
     conn.read_to_string(&mut answer).await.unwrap();
-    assert!(answer.starts_with("HTTP/1.1 403"), "the request in flight is answered: {answer:?}");
+    assert!(
+        answer.starts_with("HTTP/1.1 403"),
+        "the request in flight is answered: {answer:?}"
+    );
     app.stop().await;
-    assert!(tokio::net::TcpStream::connect(&addr).await.is_err(), "no new connections after shutdown");
+    assert!(
+        tokio::net::TcpStream::connect(&addr).await.is_err(),
+        "no new connections after shutdown"
+    );
     app.cleanup().await;
 }

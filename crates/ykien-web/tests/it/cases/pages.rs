@@ -4,7 +4,7 @@
 use ykien_core::Role;
 
 use crate::Backend;
-use crate::harness::{sign_in, test_config};
+use crate::harness::{get_text, sign_in, test_config};
 
 const PW: &str = "a long enough password";
 
@@ -30,14 +30,7 @@ pub async fn home_shows_the_unit_and_its_children(b: Backend) {
         .unwrap();
 
     let city = sign_in(&app, "city@example.org", PW).await;
-    let html = city
-        .get(app.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = get_text(&city, app.url("/")).await;
     assert!(html.contains("<h1>Thành phố Hà Nội</h1>"));
     assert_eq!(
         count(&html),
@@ -52,17 +45,13 @@ pub async fn home_shows_the_unit_and_its_children(b: Backend) {
     assert!(ward.text().await.unwrap().contains("Tổ dân phố số 7"));
 
     let officer = sign_in(&app, "ward@example.org", PW).await;
-    let html = officer
-        .get(app.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = get_text(&officer, app.url("/")).await;
     assert!(html.contains("<h1>Phường Ba Đình</h1>"));
     assert!(html.contains("Tổ dân phố số 7"));
-    assert!(html.contains("<dd>Thành phố Hà Nội <span class=\"muted\">01</span></dd>"), "parent named");
+    assert!(
+        html.contains("<dd>Thành phố Hà Nội <span class=\"muted\">01</span></dd>"),
+        "parent named"
+    );
     assert_eq!(count(&html), 1);
     assert!(
         !html.contains("Phường Hoàn Kiếm"),
@@ -78,14 +67,7 @@ pub async fn home_shows_the_unit_and_its_children(b: Backend) {
         assert_eq!(res.status(), 404, "{id}");
     }
     // English labels, same data.
-    let en = officer
-        .get(app.url("/?lang=en"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let en = get_text(&officer, app.url("/?lang=en")).await;
     assert!(en.contains("Your unit") && en.contains("Officer") && en.contains("Phường Ba Đình"));
     app.cleanup().await;
 }
