@@ -15,6 +15,7 @@ mod error;
 mod prepare;
 mod search;
 mod snippet;
+mod suggest;
 mod worker;
 
 pub use analyze::{Analyze, TextAnalyzer};
@@ -22,6 +23,7 @@ pub use error::ListenError;
 pub use prepare::{dedup_text, index_text, search_key};
 pub use search::{Hit, search};
 pub use snippet::{Snippet, snippet};
+pub use suggest::{Entry, SuggestOptions, SuggestedCase, group, suggest_cases};
 pub use worker::{DrainReport, WorkerConfig, drain, run_worker, run_worker_with};
 
 use ykien_core::Actor;

@@ -5,6 +5,10 @@
 //! `closed` back to `verifying`. Forwarding names where the matter went (one of our units, a
 //! member organization, or an outside body such as iHanoi) and that body's reference.
 //!
+//! Cases are opened by hand or from suggestions (`ykien_listen::suggest_cases`); officers
+//! add items, merge two cases (the merged one is closed, its items move) and split items off
+//! into a new case. An item belongs to at most one case.
+//!
 //! Each case has a due date. By default it is set from the severity in *working* hours, after
 //! the rule for iHanoi named in the issue "Listen and act": urgent within 4 working hours,
 //! normal within 8 (see [`due_after`] for the working week). Reopening starts the clock again.
@@ -910,6 +914,219 @@ impl Store {
                 })
             }
         }
+    }
+
+    /// Merges case `from` into case `into`: its items move over and it is closed, the merge
+    /// recorded on both in the audit log. `into` must be open to changes (not closed) and its
+    /// unit's subtree must hold `from`'s unit.
+    pub async fn merge_cases(
+        &self,
+        actor: Option<&Actor>,
+        into: i64,
+        from: i64,
+    ) -> Result<CaseDetail, StoreError> {
+        let a = self.case_raw(into).await?.ok_or(StoreError::NotFound)?;
+        may_change(actor, &a.unit_path)?;
+        let b = self.case_raw(from).await?.ok_or(StoreError::NotFound)?;
+        may_change(actor, &b.unit_path)?;
+        if into == from {
+            return Err(StoreError::invalid("a case cannot be merged into itself"));
+        }
+        if a.status()? == CaseStatus::Closed {
+            return Err(StoreError::invalid(format!(
+                "case {into} is closed; reopen it before merging into it"
+            )));
+        }
+        let b_status = b.status()?;
+        if b_status == CaseStatus::Closed {
+            return Err(StoreError::invalid(format!(
+                "case {from} is closed already; reopen it to merge it"
+            )));
+        }
+        if !Scope::at(&a.unit_path).contains(&b.unit_path) {
+            return Err(StoreError::invalid(format!(
+                "case {from} belongs to a unit outside the unit of case {into}; merge the other \
+                 way round, into the case of the higher unit"
+            )));
+        }
+        let at = now();
+        let actor_id = actor.map(|a| a.user_id);
+        db!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let moved: Vec<i64> = sqlx::query_scalar(
+                "UPDATE case_items SET case_id = $1 WHERE case_id = $2 RETURNING item_id",
+            )
+            .bind(into)
+            .bind(from)
+            .fetch_all(&mut *tx)
+            .await?;
+            let closed = sqlx::query(
+                "UPDATE cases SET status = 'closed', closed_at = $1, updated_at = $1 \
+                 WHERE id = $2 AND status = $3",
+            )
+            .bind(at)
+            .bind(from)
+            .bind(b_status.as_str())
+            .execute(&mut *tx)
+            .await?;
+            if closed.rows_affected() == 0 {
+                tx.rollback().await?;
+                return Err(StoreError::conflict(
+                    "the case was changed meanwhile; reload it and try again",
+                ));
+            }
+            sqlx::query("UPDATE cases SET updated_at = $1 WHERE id = $2")
+                .bind(at)
+                .bind(into)
+                .execute(&mut *tx)
+                .await?;
+            audit!(
+                tx,
+                actor_id,
+                "case.merge",
+                "case",
+                into.to_string(),
+                Some(a.unit_path.clone()),
+                json!({ "from": from, "items": moved })
+            )?;
+            audit!(
+                tx,
+                actor_id,
+                "case.merged",
+                "case",
+                from.to_string(),
+                Some(b.unit_path.clone()),
+                json!({ "into": into, "from_status": b_status.as_str(), "items": moved })
+            )?;
+            tx.commit().await?;
+        });
+        self.get_case(actor, into).await
+    }
+
+    /// Splits some items off a case into a new case of the same unit and severity, opened
+    /// now (status new, a fresh due date). At least one item must stay behind.
+    pub async fn split_case(
+        &self,
+        actor: Option<&Actor>,
+        case_id: i64,
+        item_ids: &[i64],
+        title: &str,
+    ) -> Result<CaseDetail, StoreError> {
+        let r = self.case_raw(case_id).await?.ok_or(StoreError::NotFound)?;
+        may_change(actor, &r.unit_path)?;
+        if r.status()? == CaseStatus::Closed {
+            return Err(StoreError::invalid(
+                "the case is closed; reopen it before splitting it",
+            ));
+        }
+        let title = clean(title, "a case title", MAX_TITLE)?;
+        let mut items: Vec<i64> = Vec::new();
+        for &i in item_ids {
+            if !items.contains(&i) {
+                items.push(i);
+            }
+        }
+        if items.is_empty() {
+            return Err(StoreError::invalid("name the items to split off"));
+        }
+        let severity = Severity::parse(&r.severity)?;
+        let at = now();
+        let due = severity.due_from(ts(at)).timestamp();
+        let actor_id = actor.map(|a| a.user_id);
+        let id: i64 = db!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let held: Vec<i64> =
+                sqlx::query_scalar("SELECT item_id FROM case_items WHERE case_id = $1")
+                    .bind(case_id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+            if let Some(stray) = items.iter().find(|i| !held.contains(i)) {
+                return Err(StoreError::invalid(format!(
+                    "item {stray} is not in case {case_id}"
+                )));
+            }
+            if items.len() == held.len() {
+                return Err(StoreError::invalid(
+                    "a split must leave at least one item in the case",
+                ));
+            }
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO cases (unit_id, title, status, severity, due_at, created_by, \
+                 created_at, updated_at) VALUES ($1, $2, 'new', $3, $4, $5, $6, $6) RETURNING id",
+            )
+            .bind(&r.unit_id)
+            .bind(&title)
+            .bind(severity.as_str())
+            .bind(due)
+            .bind(actor_id)
+            .bind(at)
+            .fetch_one(&mut *tx)
+            .await?;
+            for &item in &items {
+                sqlx::query(
+                    "UPDATE case_items SET case_id = $1 WHERE case_id = $2 AND item_id = $3",
+                )
+                .bind(id)
+                .bind(case_id)
+                .bind(item)
+                .execute(&mut *tx)
+                .await?;
+            }
+            sqlx::query("UPDATE cases SET updated_at = $1 WHERE id = $2")
+                .bind(at)
+                .bind(case_id)
+                .execute(&mut *tx)
+                .await?;
+            audit!(
+                tx,
+                actor_id,
+                "case.split",
+                "case",
+                case_id.to_string(),
+                Some(r.unit_path.clone()),
+                json!({ "items": items, "into": id })
+            )?;
+            audit!(
+                tx,
+                actor_id,
+                "case.create",
+                "case",
+                id.to_string(),
+                Some(r.unit_path.clone()),
+                json!({
+                    "unit": r.unit_id, "title": title, "severity": severity.as_str(),
+                    "due_at": ts(due).to_rfc3339(), "items": items, "split_from": case_id,
+                })
+            )?;
+            tx.commit().await?;
+            id
+        });
+        self.get_case(actor, id).await
+    }
+
+    /// Items of the actor's subtree received since `since` that already belong to a case:
+    /// case suggestions leave them out.
+    pub async fn cased_items_since(
+        &self,
+        actor: Option<&Actor>,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<i64>, StoreError> {
+        let (lo, hi) = match actor {
+            Some(a) => a.scope().range(),
+            None => ("/".to_string(), "0".to_string()),
+        };
+        Ok(db!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT ci.item_id FROM case_items ci JOIN items i ON i.id = ci.item_id \
+                 JOIN units un ON un.id = i.unit_id \
+                 WHERE un.path >= $1 AND un.path < $2 AND i.received_at >= $3 ORDER BY ci.item_id",
+            )
+            .bind(&lo)
+            .bind(&hi)
+            .bind(since.timestamp())
+            .fetch_all(pool)
+            .await?
+        }))
     }
 
     /// Cases the actor may see, soonest due first: a handler's whole subtree; for other roles

@@ -7,8 +7,12 @@
 //!
 //! Each line is an object with `text` and `label`. Prints one JSON line of figures.
 
+#[path = "common/cpu.rs"]
+mod cpu;
+
 use std::time::Instant;
 
+use cpu::cpu_seconds;
 use ykien_text::classify::{Classifier, Example, Loss, Progress, TrainConfig, train_with_progress};
 
 fn read_jsonl(path: &str) -> Vec<(String, String)> {
@@ -28,19 +32,6 @@ fn read_jsonl(path: &str) -> Vec<(String, String)> {
             (get("text"), get("label"))
         })
         .collect()
-}
-
-/// CPU seconds used by this process so far (user + system), from /proc; the wall clock
-/// alone would charge us for other processes on a shared machine.
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let after = stat.rsplit_once(')').map(|x| x.1).unwrap_or("");
-    let f: Vec<f64> = after
-        .split_whitespace()
-        .map(|x| x.parse().unwrap_or(0.0))
-        .collect();
-    // Fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
-    (f.get(11).unwrap_or(&0.0) + f.get(12).unwrap_or(&0.0)) / 100.0
 }
 
 fn main() {

@@ -11,9 +11,13 @@
 //! accuracy, macro-F1 and per-class F1 are means, training time is per model. Prints
 //! one markdown table.
 
+#[path = "common/cpu.rs"]
+mod cpu;
+
 use std::collections::BTreeMap;
 use std::time::Instant;
 
+use cpu::cpu_seconds;
 use ykien_text::classify::{Classifier, Evaluation, Example, TrainConfig, train};
 
 /// Training shuffles by seed; scores are averaged over these runs, and the macro-F1
@@ -53,19 +57,6 @@ fn read_csv(
             Some((r.get(t)?.to_string(), lab.to_string()))
         })
         .collect()
-}
-
-/// CPU seconds used by this process so far (user + system), from /proc; the wall clock
-/// alone would charge us for other processes on a shared machine.
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let after = stat.rsplit_once(')').map(|x| x.1).unwrap_or("");
-    let f: Vec<f64> = after
-        .split_whitespace()
-        .map(|x| x.parse().unwrap_or(0.0))
-        .collect();
-    // Fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
-    (f.get(11).unwrap_or(&0.0) + f.get(12).unwrap_or(&0.0)) / 100.0
 }
 
 fn examples(rows: &Rows) -> Vec<Example<'_>> {

@@ -14,30 +14,19 @@
 //! cargo run -p ykien-text --example eval_lang -- [--data /work/shared/data]
 //! ```
 
+#[path = "common/unaccent.rs"]
+mod unaccent;
+
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
-use ykien_text::fold::fold_char;
+use unaccent::strip_diacritics;
 use ykien_text::lang::{Lang, detect, sentence_spans};
 
 const MAX_PER_CLASS: usize = 1200;
 
 fn read(path: &Path) -> Option<String> {
     String::from_utf8(std::fs::read(path).ok()?).ok()
-}
-
-fn strip_diacritics(s: &str) -> String {
-    s.chars()
-        .filter(|c| !('\u{0300}'..='\u{036F}').contains(c))
-        .map(|c| {
-            let f = fold_char(c);
-            if c.is_uppercase() {
-                f.to_uppercase().next().unwrap_or(f)
-            } else {
-                f
-            }
-        })
-        .collect()
 }
 
 fn sentences(text: &str, min_words: usize) -> Vec<String> {

@@ -17,11 +17,15 @@
 //! current ward of that name that took it over), since a sentence rarely says which one.
 //! `--dump SAMPLE.json` prints predictions for a candidate sample instead (for annotation).
 
+#[path = "common/unaccent.rs"]
+mod unaccent;
+
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 
 use serde_json::Value;
-use ykien_text::fold::{fold, fold_char};
+use unaccent::strip_diacritics;
+use ykien_text::fold::fold;
 use ykien_text::places::{Gazetteer, PlaceMatch};
 use ykien_units::{Generation, Level, Unit, units};
 
@@ -32,20 +36,6 @@ struct Sentence {
     group: String,
     text: String,
     gold: Vec<(String, String)>,
-}
-
-fn strip_diacritics(s: &str) -> String {
-    s.chars()
-        .filter(|c| !('\u{0300}'..='\u{036F}').contains(c))
-        .map(|c| {
-            let f = fold_char(c);
-            if c.is_uppercase() {
-                f.to_uppercase().next().unwrap_or(f)
-            } else {
-                f
-            }
-        })
-        .collect()
 }
 
 fn unit_by_id(id: &str) -> Option<&'static Unit> {

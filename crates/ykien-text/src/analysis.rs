@@ -5,19 +5,21 @@
 //! odd spaces are already repaired), and every span it reports is mapped back to byte
 //! offsets in the caller's original text, which is never altered.
 
+use std::cell::OnceCell;
 use std::ops::Range;
 use std::sync::Arc;
 
 use crate::keywords::Keywords;
 use crate::lang::{self, LangGuess};
 use crate::minhash;
-use crate::normalize::{self, Encoding, Normalized};
+use crate::normalize::{self, Encoding};
 use crate::pii::{self, PiiKind};
 use crate::places::{Gazetteer, GazetteerOptions, PlaceMatch};
 use crate::segment::Segmenter;
 use crate::sentiment::{Lexicon, Sentiment, SentimentModel};
 use crate::spam::{self, SpamVerdict};
 use crate::teencode;
+use crate::topics::matcher::{Tok, toks_in_words, toks_with_words};
 use crate::topics::{SeedScorer, Taxonomy, TopicModel};
 
 /// What to compute and how.
@@ -151,7 +153,17 @@ impl Analyzer {
         let text = norm.text.as_str();
 
         let language = lang::detect(text);
-        let words = self.words(&norm);
+        // The analysis view (teencode expanded) is segmented once; the topic seeds and the
+        // lexicon read the same tokens whenever they would have computed the same text.
+        let view = self.options.expand_teencode.then(|| teencode::expand(text));
+        let view_text = view.as_ref().map_or(text, |v| v.text.as_str());
+        let segmented = self.segmenter.segment(view_text);
+        let words = segmented
+            .iter()
+            .map(|w| join_syllables(w.as_str(view_text)))
+            .collect();
+        let view_toks: OnceCell<Vec<Tok>> = OnceCell::new();
+        let view_toks = || view_toks.get_or_init(|| toks_with_words(view_text, &segmented));
         let places = self
             .gazetteer
             .find_places(text)
@@ -180,11 +192,27 @@ impl Analyzer {
             .collect();
         let topics = match &self.options.topic_model {
             Some(m) => m.predict(text, 3, 0.15),
-            None => self.topics.score(text, 3, 0.15),
+            None => {
+                // What `SeedScorer::score` reads: the text normalized (again).
+                let seen = normalize::normalize(text).text;
+                if seen == view_text {
+                    self.topics.score_toks(view_toks(), 3, 0.15)
+                } else {
+                    self.topics.score_toks(&toks_in_words(&seen), 3, 0.15)
+                }
+            }
         };
         let sentiment = match &self.options.sentiment_model {
             Some(m) => m.sentiment(original),
-            None => self.lexicon.sentiment(original),
+            // What `Lexicon::sentiment` reads: the original normalized, teencode expanded.
+            None => match &view {
+                Some(exp) => self.lexicon.sentiment_in(&norm, exp, view_toks()),
+                None => {
+                    let exp = teencode::expand(text);
+                    let ts = toks_in_words(&exp.text);
+                    self.lexicon.sentiment_in(&norm, &exp, &ts)
+                }
+            },
         };
         // The detector reads the original: scrambled tone marks and look-alike letters are
         // evidence that normalization would blur.
@@ -210,21 +238,6 @@ impl Analyzer {
             keywords,
             normalized: norm.text.clone(),
         }
-    }
-
-    fn words(&self, norm: &Normalized) -> Vec<String> {
-        let view;
-        let text = if self.options.expand_teencode {
-            view = teencode::expand(&norm.text);
-            view.text.as_str()
-        } else {
-            norm.text.as_str()
-        };
-        self.segmenter
-            .segment(text)
-            .iter()
-            .map(|w| join_syllables(w.as_str(text)))
-            .collect()
     }
 }
 
@@ -265,9 +278,17 @@ mod tests {
         assert!(ward.found.unit.legacy);
         assert!(!ward.found.successors.is_empty());
         assert!(original[ward.span.clone()].contains("Thụy Phương"));
-        let phone = a.pii.iter().find(|p| p.kind == PiiKind::Phone).expect("phone");
+        let phone = a
+            .pii
+            .iter()
+            .find(|p| p.kind == PiiKind::Phone)
+            .expect("phone");
         assert_eq!(&original[phone.span.clone()], "0912 345 678");
-        let mail = a.pii.iter().find(|p| p.kind == PiiKind::Email).expect("email");
+        let mail = a
+            .pii
+            .iter()
+            .find(|p| p.kind == PiiKind::Email)
+            .expect("email");
         assert_eq!(&original[mail.span.clone()], "an@example.vn");
         assert!(a.normalized.contains("hòa bình"));
         assert!(a.words.iter().any(|w| w == "người_dân" || w == "phản_ánh"));
@@ -286,7 +307,10 @@ mod tests {
         let a = Analyzer::default().analyze(original);
         assert_eq!(a.topics[0].id, "land");
         assert_eq!(a.topics[0].label, "Đất đai, xây dựng");
-        assert_eq!(a.sentiment.label, crate::sentiment::SentimentLabel::Negative);
+        assert_eq!(
+            a.sentiment.label,
+            crate::sentiment::SentimentLabel::Negative
+        );
         let e = &a.sentiment.evidence[0];
         assert_eq!(&original[e.span.clone()], "bức xúc");
     }

@@ -12,11 +12,12 @@
 //! Statistics are looked up by folded form, so text typed without diacritics gets the same
 //! phrases; the phrase shown is the first spelling met in the text.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 
 use crate::fold::fold;
+use crate::topics::fast_hash::{FxHashMap, FxHashSet};
 
 const MODEL: &str = include_str!("../models/keywords-df.tsv");
 const STOPWORDS: &str = include_str!("../data/vietnamese-stopwords.txt");
@@ -35,7 +36,7 @@ cả ai gì nào đây ấy thôi chứ nhé ạ rồi luôn vừa mới";
 #[derive(Debug)]
 pub struct DfModel {
     pub docs: u32,
-    df: HashMap<String, u32>,
+    df: FxHashMap<String, u32>,
 }
 
 impl DfModel {
@@ -43,7 +44,7 @@ impl DfModel {
     /// `term<TAB>df` lines, terms folded with syllables separated by one space.
     pub fn parse(tsv: &str) -> DfModel {
         let mut docs = 1;
-        let mut df = HashMap::new();
+        let mut df = FxHashMap::default();
         for line in tsv.lines() {
             let mut parts = line.split('\t');
             let (Some(term), Some(n)) = (parts.next(), parts.next()) else {
@@ -69,6 +70,16 @@ impl DfModel {
         self.df.get(folded_term).copied().unwrap_or(0)
     }
 
+    /// The frequency of the bigram "a b", spelled into `buf` (reused across calls: this
+    /// lookup runs for every pair of neighbouring syllables).
+    fn df_pair(&self, a: &str, b: &str, buf: &mut String) -> u32 {
+        buf.clear();
+        buf.push_str(a);
+        buf.push(' ');
+        buf.push_str(b);
+        self.df(buf)
+    }
+
     pub fn len(&self) -> usize {
         self.df.len()
     }
@@ -80,21 +91,23 @@ impl DfModel {
     /// Smoothed inverse document frequency. For phrases longer than two syllables the
     /// rarest of their bigrams stands in for the phrase (a phrase is never more frequent).
     pub fn idf(&self, folded_syllables: &[&str]) -> f32 {
-        let df = if folded_syllables.len() <= 2 {
-            self.df(&folded_syllables.join(" "))
-        } else {
-            folded_syllables
+        let mut buf = String::new();
+        let df = match folded_syllables {
+            [] => self.df(""),
+            [a] => self.df(a),
+            [a, b] => self.df_pair(a, b, &mut buf),
+            _ => folded_syllables
                 .windows(2)
-                .map(|w| self.df(&w.join(" ")))
+                .map(|w| self.df_pair(w[0], w[1], &mut buf))
                 .min()
-                .unwrap_or(0)
+                .unwrap_or(0),
         };
         ((self.docs as f32 + 1.0) / (df as f32 + 1.0)).ln() + 1.0
     }
 
     /// How strongly two syllables form one unit: df(ab) / min(df(a), df(b)).
     pub fn cohesion(&self, a: &str, b: &str) -> f32 {
-        let ab = self.df(&format!("{a} {b}"));
+        let ab = self.df_pair(a, b, &mut String::new());
         let min = self.df(a).min(self.df(b));
         if min == 0 {
             0.0
@@ -104,8 +117,8 @@ impl DfModel {
     }
 }
 
-fn stopwords() -> &'static HashSet<String> {
-    static S: OnceLock<HashSet<String>> = OnceLock::new();
+fn stopwords() -> &'static FxHashSet<String> {
+    static S: OnceLock<FxHashSet<String>> = OnceLock::new();
     S.get_or_init(|| {
         STOPWORDS
             .lines()
@@ -115,15 +128,17 @@ fn stopwords() -> &'static HashSet<String> {
     })
 }
 
-fn stopwords_folded() -> &'static HashSet<String> {
-    static S: OnceLock<HashSet<String>> = OnceLock::new();
+fn stopwords_folded() -> &'static FxHashSet<String> {
+    static S: OnceLock<FxHashSet<String>> = OnceLock::new();
     S.get_or_init(|| stopwords().iter().map(|w| fold(w)).collect())
 }
 
-fn edge_stopwords() -> &'static (HashSet<&'static str>, HashSet<String>) {
-    static S: OnceLock<(HashSet<&'static str>, HashSet<String>)> = OnceLock::new();
+type EdgeStopwords = (FxHashSet<&'static str>, FxHashSet<String>);
+
+fn edge_stopwords() -> &'static EdgeStopwords {
+    static S: OnceLock<EdgeStopwords> = OnceLock::new();
     S.get_or_init(|| {
-        let exact: HashSet<&'static str> = EDGE_STOPWORDS.split_whitespace().collect();
+        let exact: FxHashSet<&'static str> = EDGE_STOPWORDS.split_whitespace().collect();
         let folded = exact.iter().map(|w| fold(w)).collect();
         (exact, folded)
     })
@@ -264,7 +279,15 @@ impl Keywords {
 
     fn candidates(&self, units: &[Unit], by_syllable: bool) -> Vec<Candidate> {
         let mut out = Vec::new();
-        let numeric = |u: &Unit| u.folded.chars().all(|c| c.is_ascii_digit());
+        // Facts about each unit, computed once rather than for every phrase it is part of.
+        let edge: Vec<bool> = units.iter().map(|u| is_edge_stopword(&u.lower)).collect();
+        let stop: Vec<bool> = units.iter().map(|u| is_stopword(&u.lower)).collect();
+        let numeric: Vec<bool> = units
+            .iter()
+            .map(|u| u.folded.chars().all(|c| c.is_ascii_digit()))
+            .collect();
+        let short: Vec<bool> = units.iter().map(|u| u.lower.chars().count() < 2).collect();
+        let mut buf = String::new();
         for first in 0..units.len() {
             for len in 1..=MAX_PHRASE.min(units.len() - first) {
                 let last = first + len - 1;
@@ -272,32 +295,40 @@ impl Keywords {
                     break;
                 }
                 // Grammatical words end a syllable phrase ("vui và ngon miệng" is two).
-                if by_syllable && len > 2 && is_edge_stopword(&units[last - 1].lower) {
+                if by_syllable && len > 2 && edge[last - 1] {
                     break;
                 }
-                if by_syllable && len > 1 {
-                    let (a, b) = (&units[last - 1].folded, &units[last].folded);
-                    if self.model.df(&format!("{a} {b}")) == 0 {
-                        break;
-                    }
+                if by_syllable
+                    && len > 1
+                    && self
+                        .model
+                        .df_pair(&units[last - 1].folded, &units[last].folded, &mut buf)
+                        == 0
+                {
+                    break;
                 }
-                let phrase = &units[first..=last];
-                let loose_end = |i: usize| {
-                    let lower = units[i].lower.as_str();
-                    // A pre-segmented word is checked whole, a syllable against the
-                    // grammatical words.
-                    is_edge_stopword(lower) || (len == 1 && is_stopword(lower))
-                };
+                // A pre-segmented word is checked whole, a syllable against the
+                // grammatical words.
+                let loose_end = |i: usize| edge[i] || (len == 1 && stop[i]);
                 if loose_end(first)
                     || loose_end(last)
-                    || phrase.iter().any(numeric)
-                    || phrase.iter().all(|u| u.lower.chars().count() < 2)
+                    || numeric[first..=last].iter().any(|&n| n)
+                    || short[first..=last].iter().all(|&s| s)
                 {
                     continue;
                 }
-                let lower: Vec<&str> = phrase.iter().map(|u| u.lower.as_str()).collect();
-                if is_stopword(&lower.join(" ")) {
-                    continue;
+                // A single unit that is a stop word was ruled out as a loose end above.
+                if len > 1 {
+                    buf.clear();
+                    for (n, u) in units[first..=last].iter().enumerate() {
+                        if n > 0 {
+                            buf.push(' ');
+                        }
+                        buf.push_str(&u.lower);
+                    }
+                    if is_stopword(&buf) {
+                        continue;
+                    }
                 }
                 out.push(Candidate { first, len });
             }
@@ -310,30 +341,40 @@ impl Keywords {
             return Vec::new();
         }
         struct Acc {
+            key: String,
             text: String,
             spans: Vec<Range<usize>>,
             len: usize,
-            syllables: Vec<String>,
         }
-        let mut by_key: HashMap<String, Acc> = HashMap::new();
-        let mut order: Vec<String> = Vec::new();
+        // Phrases in order of first occurrence; the map is filled from the text, so it
+        // keeps std's collision-resistant hasher.
+        let mut accs: Vec<Acc> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut key = String::new();
         for c in self.candidates(units, by_syllable) {
             let phrase = &units[c.first..c.first + c.len];
-            let key = phrase
-                .iter()
-                .map(|u| u.folded.as_str())
-                .collect::<Vec<_>>()
-                .join(" ");
-            let span = phrase[0].span.start..phrase[c.len - 1].span.end;
-            let acc = by_key.entry(key.clone()).or_insert_with(|| {
-                order.push(key.clone());
-                Acc {
-                    text: text[span.clone()].to_lowercase(),
-                    spans: Vec::new(),
-                    len: c.len,
-                    syllables: key.split(' ').map(str::to_string).collect(),
+            key.clear();
+            for (n, u) in phrase.iter().enumerate() {
+                if n > 0 {
+                    key.push(' ');
                 }
-            });
+                key.push_str(&u.folded);
+            }
+            let span = phrase[0].span.start..phrase[c.len - 1].span.end;
+            let i = match index.get(key.as_str()) {
+                Some(&i) => i,
+                None => {
+                    index.insert(key.clone(), accs.len());
+                    accs.push(Acc {
+                        key: key.clone(),
+                        text: text[span.clone()].to_lowercase(),
+                        spans: Vec::new(),
+                        len: c.len,
+                    });
+                    accs.len() - 1
+                }
+            };
+            let acc = &mut accs[i];
             // A run of one repeated word yields the phrase at every offset: count only
             // occurrences that do not overlap the previous one, so that stuffing does not
             // inflate the score and a highlighter marks each word once.
@@ -341,11 +382,11 @@ impl Keywords {
                 acc.spans.push(span);
             }
         }
-        let mut scored: Vec<Keyphrase> = order
+        drop(index);
+        let mut scored: Vec<Option<Keyphrase>> = accs
             .into_iter()
-            .filter_map(|key| {
-                let acc = by_key.remove(&key)?;
-                let syl: Vec<&str> = acc.syllables.iter().map(String::as_str).collect();
+            .map(|acc| {
+                let syl: Vec<&str> = acc.key.split(' ').collect();
                 let tf = acc.spans.len() as f32;
                 // Longer phrases name things more precisely; single syllables are rarely
                 // meaningful alone in Vietnamese.
@@ -358,32 +399,38 @@ impl Keywords {
                 let score = (1.0 + tf.ln()) * self.model.idf(&syl) * length_bonus;
                 Some(Keyphrase {
                     text: acc.text,
-                    key,
+                    key: acc.key,
                     score,
                     spans: acc.spans,
                     len: acc.len,
                 })
             })
             .collect();
-        scored.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then(a.spans[0].start.cmp(&b.spans[0].start))
-        });
+        // Sorting indices moves less than sorting phrases; the index as the last key
+        // keeps the order of a stable sort.
+        let mut ranked: Vec<(f32, usize, usize)> = scored
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| p.as_ref().map(|p| (p.score, p.spans[0].start, i)))
+            .collect();
+        ranked.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
         // Keep a phrase only if it is not part of a better one ("thoát nước" inside "hệ
         // thống thoát nước") and occurs at least once apart from the better ones.
         let mut kept: Vec<Keyphrase> = Vec::new();
-        for p in scored {
-            let contained = kept.iter().any(|q| {
-                let (a, b) = (format!(" {} ", q.key), format!(" {} ", p.key));
-                a.contains(&b) || b.contains(&a)
-            });
+        let mut kept_padded: Vec<String> = Vec::new();
+        for (_, _, i) in ranked {
+            let Some(p) = scored[i].take() else { continue };
+            let b = format!(" {} ", p.key);
+            let contained = kept_padded
+                .iter()
+                .any(|a| a.contains(&b) || b.contains(a.as_str()));
             let always_overlapping = p.spans.iter().all(|s| {
                 kept.iter()
                     .any(|q| q.spans.iter().any(|t| s.start < t.end && t.start < s.end))
             });
             if !contained && !always_overlapping {
                 kept.push(p);
+                kept_padded.push(b);
             }
             if kept.len() == k {
                 break;

@@ -31,6 +31,12 @@ pub enum Access {
     /// A JSON array of items, each naming its unit; each item outside the actor's subtree
     /// gets a per-item "not found", worded exactly like a unit that does not exist.
     UnitsInBatch,
+    /// `{id}` in the path is a case id; outside the actor's subtree (unless the case holds an
+    /// item the actor filed) the answer is 404; roles that do not handle cases get 403.
+    Case,
+    /// A JSON body names the unit a case is opened in (the actor's own by default); a unit
+    /// outside the actor's subtree answers 404, and roles that do not handle cases get 403.
+    CaseUnitInBody,
 }
 
 /// How a route answers, which decides what "not signed in" and "bad token" look like.
@@ -130,6 +136,32 @@ pub fn table() -> Vec<RouteSpec> {
         r("GET", "/api/v1/items/{id}", Item, Api, || {
             get(api::items::show)
         }),
+        r("GET", "/api/v1/cases", Actor, Api, || get(api::cases::list)),
+        r("POST", "/api/v1/cases", CaseUnitInBody, Api, || {
+            post(api::cases::create)
+        }),
+        r("GET", "/api/v1/cases/{id}", Case, Api, || get(api::cases::show)),
+        r("POST", "/api/v1/cases/{id}/transition", Case, Api, || {
+            post(api::cases::transition)
+        }),
+        r("POST", "/api/v1/cases/{id}/comments", Case, Api, || {
+            post(api::cases::comment)
+        }),
+        r("POST", "/api/v1/cases/{id}/assign", Case, Api, || {
+            post(api::cases::assign)
+        }),
+        r("POST", "/api/v1/cases/{id}/items", Case, Api, || {
+            post(api::cases::add_items)
+        }),
+        r("POST", "/api/v1/cases/{id}/merge", Case, Api, || {
+            post(api::cases::merge)
+        }),
+        r("POST", "/api/v1/cases/{id}/split", Case, Api, || {
+            post(api::cases::split)
+        }),
+        r("GET", "/api/v1/cases/suggestions", Actor, Api, || {
+            get(api::cases::suggestions)
+        }),
     ]
 }
 
@@ -153,12 +185,15 @@ mod tests {
             assert!(a.path.starts_with('/'), "{a:?}");
             assert!(matches!(a.method, "GET" | "POST"), "{a:?}");
             assert_eq!(
-                matches!(a.access, Access::Unit | Access::Item),
+                matches!(a.access, Access::Unit | Access::Item | Access::Case),
                 a.path.contains("{id}"),
-                "unit and item routes and only they take {{id}}: {a:?}"
+                "unit, item and case routes and only they take {{id}}: {a:?}"
             );
             assert!(
-                !matches!(a.access, Access::UnitInBody | Access::UnitsInBatch)
+                !matches!(
+                    a.access,
+                    Access::UnitInBody | Access::UnitsInBatch | Access::CaseUnitInBody
+                )
                     || (a.kind == Kind::Api && a.method == "POST"),
                 "units in a body come as JSON posts: {a:?}"
             );

@@ -60,6 +60,7 @@ on_both_backends!(
     cases_follow_the_workflow_and_refuse_other_steps,
     cases_are_scoped_and_followed_by_their_reporters,
     overdue_cases_are_listed,
+    cases_merge_and_split,
 );
 
 /// Failures that do not need a working database: both backends' error paths.

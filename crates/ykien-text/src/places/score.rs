@@ -456,10 +456,24 @@ fn disambiguate(ms: &mut [Mention], tokens: &[Token<'_>]) {
         softmax(m);
     }
     let mut district_succ = HashMap::new();
+    // Each mention ends before the next one starts, so distance grows with the index gap.
+    let in_text_order = ms.windows(2).all(|w| {
+        let (a, b) = (&w[0], &w[1]);
+        a.span_start() < a.last && tokens[a.last - 1].end <= tokens[b.span_start()].start
+    }) && ms.iter().all(|m| m.span_start() < m.last);
     for _round in 0..2 {
         let mut contexts: Vec<Vec<f32>> = Vec::with_capacity(ms.len());
         for (i, m) in ms.iter().enumerate() {
-            let mut near: Vec<(usize, f32)> = (0..ms.len())
+            // With mentions in text order, the nearest CONTEXT_NEIGHBOURS on each side are
+            // the only ones that can rank among the nearest overall: a farther mention on
+            // the same side is neither closer nor weighted higher. Long texts have
+            // thousands of mentions, so this keeps the step linear.
+            let others = if in_text_order {
+                i.saturating_sub(CONTEXT_NEIGHBOURS)..(i + 1 + CONTEXT_NEIGHBOURS).min(ms.len())
+            } else {
+                0..ms.len()
+            };
+            let mut near: Vec<(usize, f32)> = others
                 .filter(|&j| j != i)
                 .map(|j| (j, distance_weight(m, &ms[j], tokens)))
                 .collect();

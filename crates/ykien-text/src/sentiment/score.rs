@@ -3,9 +3,9 @@
 use std::ops::Range;
 
 use super::lexicon::{Lexicon, Role};
-use crate::normalize::normalize;
+use crate::normalize::{Normalized, normalize};
 use crate::teencode;
-use crate::topics::matcher::toks_in_words;
+use crate::topics::matcher::{Tok, toks_in_words};
 
 /// Negation reaches this many words ahead ("không thấy hài lòng").
 const NEGATION_SCOPE: usize = 3;
@@ -92,8 +92,19 @@ impl Lexicon {
     pub fn evidence(&self, original: &str) -> (f32, Vec<Evidence>) {
         let norm = normalize(original);
         let exp = teencode::expand(&norm.text);
-        let text = exp.text.as_str();
-        let ts = toks_in_words(text);
+        let ts = toks_in_words(&exp.text);
+        self.evidence_in(&norm, &exp, &ts)
+    }
+
+    /// [`Lexicon::evidence`] for a caller that has already normalized the original
+    /// (`norm`), expanded teencode (`exp`, from `norm.text`) and tokenized the expansion
+    /// with its words (`ts`, see [`toks_in_words`]).
+    pub(crate) fn evidence_in(
+        &self,
+        norm: &Normalized,
+        exp: &Normalized,
+        ts: &[Tok],
+    ) -> (f32, Vec<Evidence>) {
         // Units: the greedy longest matches; unmatched tokens are plain words or stops.
         #[derive(Clone, Copy)]
         enum Unit {
@@ -107,7 +118,7 @@ impl Lexicon {
         }
         let mut units: Vec<Unit> = Vec::with_capacity(ts.len());
         let mut terms: Vec<String> = Vec::new();
-        let hits = self.phrases.find(&ts, true);
+        let hits = self.phrases.find(ts, true);
         let mut hi = hits.iter().peekable();
         let mut i = 0;
         while i < ts.len() {
@@ -262,6 +273,17 @@ impl Lexicon {
     /// The lexicon's reading of a text.
     pub fn sentiment(&self, text: &str) -> Sentiment {
         let (total, evidence) = self.evidence(text);
+        from_total(total, evidence)
+    }
+
+    /// [`Lexicon::sentiment`] over prepared input (see [`Lexicon::evidence_in`]).
+    pub(crate) fn sentiment_in(
+        &self,
+        norm: &Normalized,
+        exp: &Normalized,
+        ts: &[Tok],
+    ) -> Sentiment {
+        let (total, evidence) = self.evidence_in(norm, exp, ts);
         from_total(total, evidence)
     }
 

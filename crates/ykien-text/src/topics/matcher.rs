@@ -5,13 +5,13 @@
 //! without diacritics still matches; where the text does carry diacritics they must agree,
 //! so the seed "thuế" (tax) does not fire on "thuê" (rent).
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::fold::fold;
 use crate::normalize::normalize;
-use crate::segment::Segmenter;
+use crate::segment::{Segmenter, Word};
 use crate::token::{TokenKind, tokenize};
+use crate::topics::fast_hash::FxHashMap;
 
 /// A token of the text being matched.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,8 +88,13 @@ pub(crate) fn toks(text: &str) -> Vec<Tok> {
 
 /// Tokens of `text` with word boundaries from the word segmenter.
 pub(crate) fn toks_in_words(text: &str) -> Vec<Tok> {
+    toks_with_words(text, &Segmenter::default().segment(text))
+}
+
+/// Like [`toks_in_words`], with `words` the embedded segmenter's words of `text`, for a
+/// caller that has segmented the text already.
+pub(crate) fn toks_with_words(text: &str, words: &[Word]) -> Vec<Tok> {
     let mut ts = toks(text);
-    let words = Segmenter::default().segment(text);
     let mut w = 0;
     for t in &mut ts {
         while w < words.len() && words[w].end <= t.span.start {
@@ -124,14 +129,22 @@ struct Entry<V> {
 /// A set of multi-token terms with a value each.
 #[derive(Debug, Clone)]
 pub(crate) struct PhraseSet<V> {
-    by_folded: HashMap<String, Vec<Entry<V>>>,
+    by_folded: FxHashMap<String, Vec<Entry<V>>>,
+    /// The folded first token of every term, with the longest such term's length in
+    /// tokens: most positions of a text start no term and are passed over at once.
+    by_first: FxHashMap<String, usize>,
+    /// A term token holds a space, so a term's tokens need not be the text's: no skipping
+    /// (likewise at a text token with a space).
+    spaced: bool,
     max_len: usize,
 }
 
 impl<V> Default for PhraseSet<V> {
     fn default() -> Self {
         PhraseSet {
-            by_folded: HashMap::new(),
+            by_folded: FxHashMap::default(),
+            by_first: FxHashMap::default(),
+            spaced: false,
             max_len: 0,
         }
     }
@@ -161,6 +174,9 @@ impl<V> PhraseSet<V> {
         }
         let key = t.iter().map(|x| x.1.as_str()).collect::<Vec<_>>().join(" ");
         self.max_len = self.max_len.max(t.len());
+        self.spaced |= t.iter().any(|x| x.1.contains(' '));
+        let first = self.by_first.entry(t[0].1.clone()).or_default();
+        *first = (*first).max(t.len());
         self.by_folded.entry(key).or_default().push(Entry {
             lower: t.into_iter().map(|x| x.0).collect(),
             value,
@@ -203,7 +219,15 @@ impl<V> PhraseSet<V> {
         let mut i = 0;
         while i < toks.len() {
             let mut advance = 1;
-            for len in (1..=self.max_len.min(toks.len() - i)).rev() {
+            let longest = if self.spaced || toks[i].folded.contains(' ') {
+                self.max_len
+            } else if let Some(&n) = self.by_first.get(toks[i].folded.as_str()) {
+                n
+            } else {
+                i += 1;
+                continue;
+            };
+            for len in (1..=longest.min(self.max_len).min(toks.len() - i)).rev() {
                 let found = self.at(toks, i, len, &mut key);
                 if found.is_empty() {
                     continue;

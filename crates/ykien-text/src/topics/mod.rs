@@ -6,6 +6,7 @@
 //! grows with the number of labels, and [`TopicModel::suggest_for_labelling`] picks the
 //! items whose labels would teach it most.
 
+pub(crate) mod fast_hash;
 pub(crate) mod matcher;
 mod model;
 mod seeds;

@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use super::matcher::{PhraseSet, toks_in_words};
+use super::matcher::{PhraseSet, Tok, toks_in_words};
 use super::taxonomy::{OTHER_ID, OTHER_NAME_EN, OTHER_NAME_VI, Taxonomy};
 use crate::normalize::normalize;
 
@@ -62,9 +62,15 @@ impl SeedScorer {
     pub fn hits(&self, text: &str) -> (String, Vec<SeedHit>) {
         let norm = normalize(text).text;
         let ts = toks_in_words(&norm);
-        let hits = self
-            .phrases
-            .find(&ts, false)
+        let hits = self.hits_in(&ts);
+        (norm, hits)
+    }
+
+    /// The seed hits among tokens of normalized text (see [`toks_in_words`]); spans are
+    /// in that text.
+    pub(crate) fn hits_in(&self, ts: &[Tok]) -> Vec<SeedHit> {
+        self.phrases
+            .find(ts, false)
             .into_iter()
             .map(|h| {
                 let (topic, w) = *h.value;
@@ -77,8 +83,7 @@ impl SeedScorer {
                     weight: w * (0.5 + 0.5 * n.min(4.0)),
                 }
             })
-            .collect();
-        (norm, hits)
+            .collect()
     }
 
     /// Evidence per topic: for each term, its weight × (1 + ln count).
@@ -111,7 +116,17 @@ impl SeedScorer {
     /// term is found.
     pub fn score(&self, text: &str, top: usize, min_score: f32) -> Vec<TopicScore> {
         let (_, hits) = self.hits(text);
-        let d = distribution_of(&self.strengths_of(&hits));
+        self.score_hits(&hits, top, min_score)
+    }
+
+    /// [`SeedScorer::score`] over tokens of the normalized text, for a caller that has
+    /// tokenized and segmented it already.
+    pub(crate) fn score_toks(&self, ts: &[Tok], top: usize, min_score: f32) -> Vec<TopicScore> {
+        self.score_hits(&self.hits_in(ts), top, min_score)
+    }
+
+    fn score_hits(&self, hits: &[SeedHit], top: usize, min_score: f32) -> Vec<TopicScore> {
+        let d = distribution_of(&self.strengths_of(hits));
         let mut out = ranked(&self.taxonomy, &d, top, min_score);
         for t in &mut out {
             let Some(ti) = self.taxonomy.index(&t.id) else {

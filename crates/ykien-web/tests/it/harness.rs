@@ -312,3 +312,14 @@ pub fn assert_content_type(res: &reqwest::Response, prefix: &str) {
         "content-type {got:?}, not {prefix:?}"
     );
 }
+
+impl App {
+    /// Every item in the store, hidden ones included: what a case checks was (or was not)
+    /// written, whatever the pages showed.
+    pub async fn stored_items(&self) -> Vec<ykien_store::Item> {
+        self.store
+            .list_items(None, true, 1000)
+            .await
+            .expect("list items")
+    }
+}

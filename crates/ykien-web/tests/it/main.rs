@@ -66,4 +66,6 @@ on_both_backends!(
     report::collaborator_files_a_report_and_sees_it,
     feedback::citizen_sends_feedback_and_follows_it,
     feedback::feedback_form_resists_bots_and_floods,
+    cases::api_runs_a_case_through_the_workflow,
+    cases::api_lists_cases_by_status_and_overdue_in_scope,
 );

@@ -565,3 +565,115 @@ pub async fn overdue_cases_are_listed(t: &TestDb) {
     assert!(c.case.due_at > Utc::now());
     assert!(!c.case.overdue);
 }
+
+pub async fn cases_merge_and_split(t: &TestDb) {
+    let s = t.with_units().await;
+    let ward = t.actor(Role::Officer, WARD, "o@x.vn").await;
+    let city = t.actor(Role::Leader, "01", "l@x.vn").await;
+    let n = Confidentiality::Normal;
+    let a = item(t, None, WARD, "Tin đồn cắt nước ở Ba Đình", n).await;
+    let b = item(t, None, WARD, "Hỏi về việc cắt nước", n).await;
+    let c = item(t, None, SIBLING, "Ngọc Hà cũng nghe tin cắt nước", n).await;
+    let d = item(t, None, SIBLING, "Cắt nước thật không?", n).await;
+    let mk =
+        |unit: &str, title: &str, items: Vec<i64>| new_case(unit, title, Severity::Urgent, items);
+    let at_ward = s
+        .create_case(Some(&ward), mk(WARD, "Ba Đình", vec![a, b]))
+        .await
+        .unwrap()
+        .case
+        .id;
+    let at_sibling = s
+        .create_case(Some(&city), mk(SIBLING, "Ngọc Hà", vec![c, d]))
+        .await
+        .unwrap()
+        .case
+        .id;
+    let at_city = s
+        .create_case(Some(&city), mk("01", "Toàn thành phố", vec![]))
+        .await
+        .unwrap()
+        .case
+        .id;
+
+    // The ward officer cannot reach the sibling's case; nobody merges a case into itself or
+    // a higher unit's case into a lower one's.
+    let e = s
+        .merge_cases(Some(&ward), at_ward, at_sibling)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::NotFound), "{e:?}");
+    assert!(
+        invalid(
+            s.merge_cases(Some(&city), at_ward, at_ward)
+                .await
+                .unwrap_err()
+        )
+        .contains("itself")
+    );
+    assert!(
+        invalid(
+            s.merge_cases(Some(&city), at_ward, at_city)
+                .await
+                .unwrap_err()
+        )
+        .contains("higher unit")
+    );
+    // Both wards' cases into the city's.
+    s.merge_cases(Some(&city), at_city, at_ward).await.unwrap();
+    let merged = s
+        .merge_cases(Some(&city), at_city, at_sibling)
+        .await
+        .unwrap();
+    assert_eq!(merged.items, vec![a, b, c, d]);
+    let gone = s.get_case(Some(&city), at_ward).await.unwrap();
+    assert_eq!(gone.case.status, CaseStatus::Closed);
+    assert!(gone.items.is_empty());
+    assert!(
+        invalid(
+            s.merge_cases(Some(&city), at_city, at_ward)
+                .await
+                .unwrap_err()
+        )
+        .contains("closed")
+    );
+
+    // Split Ngọc Hà's items off again.
+    let e = s
+        .split_case(Some(&city), at_city, &[c, 999_999], "Ngọc Hà")
+        .await
+        .unwrap_err();
+    assert!(invalid(e).contains("not in case"));
+    let e = s
+        .split_case(Some(&city), at_city, &[a, b, c, d], "Tất cả")
+        .await
+        .unwrap_err();
+    assert!(invalid(e).contains("at least one item"));
+    let e = s
+        .split_case(Some(&city), at_city, &[], "Rỗng")
+        .await
+        .unwrap_err();
+    assert!(invalid(e).contains("items"));
+    let split = s
+        .split_case(Some(&city), at_city, &[d, c, c], "Ngọc Hà riêng")
+        .await
+        .unwrap();
+    assert_eq!(split.items, vec![c, d]);
+    assert_eq!(split.case.status, CaseStatus::New);
+    assert_eq!(split.case.severity, Severity::Urgent);
+    assert_eq!(split.case.unit.as_str(), "01");
+    assert_eq!(
+        s.get_case(Some(&city), at_city).await.unwrap().items,
+        vec![a, b]
+    );
+    // The ward officer cannot split the city's case.
+    assert!(matches!(
+        s.split_case(Some(&ward), at_city, &[a], "x").await,
+        Err(StoreError::NotFound)
+    ));
+    let count = |action: &str| format!("SELECT COUNT(*) FROM audit_log WHERE action = '{action}'");
+    assert_eq!(t.count(&count("case.merge")).await, 2);
+    assert_eq!(t.count(&count("case.merged")).await, 2);
+    assert_eq!(t.count(&count("case.split")).await, 1);
+    assert_eq!(t.count(&count("case.create")).await, 4);
+}

@@ -69,13 +69,7 @@ pub async fn citizen_sends_feedback_and_follows_it(b: Backend) {
         assert_eq!(res.status(), 422, "{unit}");
         csrf = csrf_field(&res.text().await.unwrap());
     }
-    assert!(
-        app.store
-            .list_items(None, true, 10)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(app.stored_items().await.is_empty());
 
     let res = post_form(&br, app.url("/feedback"), &fields(&csrf, "00004", "yes")).await;
     assert_eq!(res.status(), 200);
@@ -83,7 +77,7 @@ pub async fn citizen_sends_feedback_and_follows_it(b: Backend) {
     let code = receipt(&html);
     assert_eq!(code.len(), RECEIPT_LEN);
     assert!(html.contains(&format!("{}-{}", &code[..5], &code[5..])));
-    let items = app.store.list_items(None, true, 10).await.unwrap();
+    let items = app.stored_items().await;
     assert_eq!(items.len(), 1);
     let item = &items[0];
     assert_eq!(item.text, text);
@@ -130,7 +124,7 @@ pub async fn citizen_sends_feedback_and_follows_it(b: Backend) {
         .await
         .unwrap();
     assert_ne!(receipt(&html), code);
-    assert_eq!(app.store.list_items(None, true, 10).await.unwrap().len(), 2);
+    assert_eq!(app.stored_items().await.len(), 2);
 
     // English, with the same notice in English.
     let html = get_text(&app.bare(), app.url("/feedback?lang=en")).await;
@@ -181,13 +175,7 @@ pub async fn feedback_form_resists_bots_and_floods(b: Backend) {
     assert_eq!(res.status(), 200);
     let code = receipt(&res.text().await.unwrap());
     assert_eq!(code.len(), RECEIPT_LEN);
-    assert!(
-        app.store
-            .list_items(None, true, 10)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(app.stored_items().await.is_empty());
     let res = status_page(&app, &code).await;
     assert_eq!(res.status(), 404);
     // Too large a body: 413 with a page.
@@ -200,7 +188,7 @@ pub async fn feedback_form_resists_bots_and_floods(b: Backend) {
     }
     let res = post(csrf.clone(), "", "Một ý kiến quá nhiều".into()).await;
     expect_page(res, 429, "quá nhiều ý kiến").await;
-    let stored = app.store.list_items(None, true, 100).await.unwrap();
+    let stored = app.stored_items().await;
     assert_eq!(stored.len(), PER_IP as usize - 1);
     assert!(stored.iter().all(|i| i.channel == "citizen"));
     app.cleanup().await;

@@ -291,13 +291,7 @@ pub async fn api_explains_bad_items(b: Backend) {
     let (s, v) = post(&app, &t, "/api/v1/items", &json!({ "text": huge })).await;
     assert_eq!(s, 413, "{v}");
     // Nothing of that was stored.
-    assert!(
-        app.store
-            .list_items(None, true, 100)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(app.stored_items().await.is_empty());
     app.cleanup().await;
 }
 
@@ -352,7 +346,7 @@ pub async fn api_batch_answers_per_item(b: Backend) {
     assert!(r[3]["reason"].as_str().unwrap().contains("needs a text"));
     assert!(r[4]["reason"].as_str().unwrap().contains("txt"));
     // What was accepted is stored; the errors cost only themselves.
-    let stored = app.store.list_items(None, true, 100).await.unwrap();
+    let stored = app.stored_items().await;
     assert_eq!(stored.len(), 2);
     // Too many items: 413 before anything is stored; not an array: 422.
     let many: Vec<Value> = (0..=ykien_web::api::items::MAX_BATCH)
@@ -364,10 +358,7 @@ pub async fn api_batch_answers_per_item(b: Backend) {
     assert_eq!(s, 422);
     let (s, _) = post(&app, &t, "/api/v1/items/batch", &json!([])).await;
     assert_eq!(s, 422);
-    assert_eq!(
-        app.store.list_items(None, true, 100).await.unwrap().len(),
-        2
-    );
+    assert_eq!(app.stored_items().await.len(), 2);
     // A full batch of the largest size goes through.
     let full: Vec<Value> = (0..ykien_web::api::items::MAX_BATCH)
         .map(|i| json!({"text": format!("ý kiến số {i}"), "external_id": format!("n{i}"), "source": "bulk"}))

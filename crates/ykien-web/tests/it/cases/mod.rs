@@ -1,4 +1,7 @@
 pub mod auth;
+// Cases (vụ việc), the records, among the test cases.
+#[allow(clippy::module_inception)]
+pub mod cases;
 pub mod feedback;
 pub mod items;
 pub mod ops;

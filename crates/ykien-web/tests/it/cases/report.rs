@@ -142,9 +142,6 @@ pub async fn collaborator_files_a_report_and_sees_it(b: Backend) {
     )
     .await;
     assert_eq!(res.status(), 403);
-    assert_eq!(
-        app.store.list_items(None, true, 100).await.unwrap().len(),
-        2
-    );
+    assert_eq!(app.stored_items().await.len(), 2);
     app.cleanup().await;
 }

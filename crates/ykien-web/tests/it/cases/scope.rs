@@ -71,6 +71,63 @@ async fn seed_items(app: &App) -> Items {
     Items { normal, restricted }
 }
 
+/// One case opened by the system in every unit the levels name (units not in the database
+/// hold none).
+async fn seed_cases(app: &App) -> HashMap<&'static str, i64> {
+    let mut cases = HashMap::new();
+    for level in LEVELS {
+        for unit in std::iter::once(&level.unit).chain(level.outside) {
+            if !cases.contains_key(unit)
+                && let Some(id) = super::cases::try_open_as_system(app, unit).await
+            {
+                cases.insert(*unit, id);
+            }
+        }
+    }
+    cases
+}
+
+/// Records a case route needs besides the case in its path.
+struct CaseFixture {
+    /// One of the two items of the case in the path.
+    in_case: i64,
+    /// An item in no case.
+    free: i64,
+    /// Another case of the same unit.
+    other_case: i64,
+}
+
+/// A body each case route accepts from a handler of a fresh case, and the status it answers.
+fn case_body(spec: &RouteSpec, f: &CaseFixture) -> (serde_json::Value, u16) {
+    let suffix = spec.path.rsplit('/').next().unwrap_or("");
+    match (spec.method, suffix) {
+        ("GET", _) => (json!({}), 200),
+        (_, "transition") => (json!({"action": "verify"}), 200),
+        (_, "comments") => (json!({"body": "Ghi chú thử"}), 201),
+        (_, "assign") => (json!({"assignee": null}), 200),
+        (_, "items") => (json!({"items": [f.free]}), 200),
+        (_, "merge") => (json!({"from": f.other_case}), 200),
+        (_, "split") => (json!({"items": [f.in_case], "title": "Tách thử"}), 201),
+        _ => panic!("{spec:?}: the scope test needs a body for this case route"),
+    }
+}
+
+/// Sends a case route as the caller (bearer token), with a JSON body for posts.
+async fn send_case(
+    app: &App,
+    who: &Caller,
+    spec: &RouteSpec,
+    id: &str,
+    body: &serde_json::Value,
+) -> reqwest::Response {
+    let c = app.bare();
+    let mut req = request(&c, app, spec, &path_for(spec, id)).bearer_auth(&who.token);
+    if spec.method == "POST" {
+        req = req.json(body);
+    }
+    req.send().await.unwrap()
+}
+
 fn path_for(spec: &RouteSpec, id: &str) -> String {
     spec.path
         .replace("{id}", id)
@@ -178,11 +235,16 @@ fn may_report(who: &Caller) -> bool {
     can(&who.actor, Permission::Report, &who.actor.unit_path)
 }
 
+fn may_handle(who: &Caller) -> bool {
+    can(&who.actor, Permission::Handle, &who.actor.unit_path)
+}
+
 pub async fn every_route_for_every_role(b: Backend) {
     let Some(app) = b.app(test_config()).await else {
         return;
     };
     let items = seed_items(&app).await;
+    let cases = seed_cases(&app).await;
     let routes = table();
     assert!(
         routes.iter().any(|r| r.access == Access::Unit),
@@ -190,6 +252,7 @@ pub async fn every_route_for_every_role(b: Backend) {
     );
     let mut checked = 0;
     let mut outside_items = 0;
+    let mut outside_cases = 0;
     let mut n = 0;
     for level in LEVELS {
         for role in Role::ALL {
@@ -345,6 +408,86 @@ pub async fn every_route_for_every_role(b: Backend) {
                             "{ctx}: 404 bodies differ: {answers:?}"
                         );
                     }
+                    Access::Case => {
+                        // A fresh case of two items in the caller's own unit, another case
+                        // and a free item there, so that every route's request is valid.
+                        let unit = who.level.unit;
+                        let normal = Confidentiality::Normal;
+                        let mut seed = Vec::new();
+                        for k in 0..3 {
+                            let text = format!("Ý kiến {k} cho vụ việc của {ctx}");
+                            seed.push(super::items::file_as_system(&app, unit, &text, normal).await);
+                        }
+                        let own = super::cases::try_open_with(&app, unit, seed[..2].to_vec())
+                            .await
+                            .expect("a case in the caller's unit")
+                            .to_string();
+                        let fixture = CaseFixture {
+                            in_case: seed[0],
+                            free: seed[2],
+                            other_case: super::cases::try_open_as_system(&app, unit)
+                                .await
+                                .expect("a second case"),
+                        };
+                        let (body, ok) = case_body(spec, &fixture);
+                        anonymous_is_turned_away(&app, spec, &path_for(spec, &own)).await;
+                        let handler = may_handle(&who);
+                        let res = send_case(&app, &who, spec, &own, &body).await;
+                        let status = res.status();
+                        assert_eq!(
+                            status,
+                            if handler { ok } else { 403 },
+                            "{ctx}: own unit's case: {}",
+                            res.text().await.unwrap()
+                        );
+                        let outside: Vec<String> = who
+                            .level
+                            .outside
+                            .iter()
+                            .filter_map(|u| cases.get(u).map(i64::to_string))
+                            .collect();
+                        outside_cases += outside.len();
+                        let mut answers = Vec::new();
+                        for id in outside
+                            .iter()
+                            .map(String::as_str)
+                            .chain(MISSING_ITEMS.iter().copied())
+                        {
+                            let res = send_case(&app, &who, spec, id, &body).await;
+                            assert_eq!(res.status(), 404, "{ctx}: case {id} must be invisible");
+                            answers.push(res.text().await.unwrap());
+                        }
+                        assert!(
+                            answers.windows(2).all(|w| w[0] == w[1]),
+                            "{ctx}: 404 bodies differ: {answers:?}"
+                        );
+                    }
+                    Access::CaseUnitInBody => {
+                        anonymous_is_turned_away(&app, spec, spec.path).await;
+                        let expected = if may_handle(&who) { 201 } else { 403 };
+                        let title = format!("Vụ việc thử của {ctx}");
+                        let res = send_json(
+                            &app,
+                            &who,
+                            spec,
+                            &json!({"title": title, "unit": who.level.unit}),
+                        )
+                        .await;
+                        assert_eq!(res.status(), expected, "{ctx}: own unit");
+                        let res = send_json(&app, &who, spec, &json!({"title": title})).await;
+                        assert_eq!(res.status(), expected, "{ctx}: default unit");
+                        let mut answers = Vec::new();
+                        for id in who.level.outside.iter().chain(MISSING) {
+                            let body = json!({"title": title, "unit": id});
+                            let res = send_json(&app, &who, spec, &body).await;
+                            assert_eq!(res.status(), 404, "{ctx}: unit {id} must be invisible");
+                            answers.push(res.text().await.unwrap());
+                        }
+                        assert!(
+                            answers.windows(2).all(|w| w[0] == w[1]),
+                            "{ctx}: 404 bodies differ: {answers:?}"
+                        );
+                    }
                     Access::UnitsInBatch => {
                         anonymous_is_turned_away(&app, spec, spec.path).await;
                         let units: Vec<&str> = std::iter::once(&who.level.unit)
@@ -391,6 +534,12 @@ pub async fn every_route_for_every_role(b: Backend) {
         outside_items >= Role::ALL.len() * LEVELS.len(),
         "items outside the scope were tried ({outside_items})"
     );
+    if routes.iter().any(|r| r.access == Access::Case) {
+        assert!(
+            outside_cases >= Role::ALL.len() * LEVELS.len(),
+            "cases outside the scope were tried ({outside_cases})"
+        );
+    }
     app.cleanup().await;
 }
 
