@@ -17,7 +17,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use crate::fold::fold;
-use crate::topics::fast_hash::{FxHashMap, FxHashSet};
+use crate::topics::fast_hash::{FxHashMap, FxHashSet, is_alphanumeric};
 
 const MODEL: &str = include_str!("../models/keywords-df.tsv");
 const STOPWORDS: &str = include_str!("../data/vietnamese-stopwords.txt");
@@ -214,7 +214,7 @@ pub fn syllables(text: &str) -> Vec<Unit> {
         *last_end = e;
     };
     for (i, c) in text.char_indices() {
-        let inside = c.is_alphanumeric() || ('\u{0300}'..='\u{036F}').contains(&c);
+        let inside = is_alphanumeric(c) || ('\u{0300}'..='\u{036F}').contains(&c);
         if inside {
             start.get_or_insert(i);
         } else if let Some(s) = start.take() {
@@ -341,8 +341,6 @@ impl Keywords {
             return Vec::new();
         }
         struct Acc {
-            key: String,
-            text: String,
             spans: Vec<Range<usize>>,
             len: usize,
         }
@@ -366,8 +364,6 @@ impl Keywords {
                 None => {
                     index.insert(key.clone(), accs.len());
                     accs.push(Acc {
-                        key: key.clone(),
-                        text: text[span.clone()].to_lowercase(),
                         spans: Vec::new(),
                         len: c.len,
                     });
@@ -382,11 +378,15 @@ impl Keywords {
                 acc.spans.push(span);
             }
         }
-        drop(index);
+        let mut keys = vec![String::new(); accs.len()];
+        for (key, i) in index {
+            keys[i] = key;
+        }
         let mut scored: Vec<Option<Keyphrase>> = accs
             .into_iter()
-            .map(|acc| {
-                let syl: Vec<&str> = acc.key.split(' ').collect();
+            .zip(keys)
+            .map(|(acc, key)| {
+                let syl: Vec<&str> = key.split(' ').collect();
                 let tf = acc.spans.len() as f32;
                 // Longer phrases name things more precisely; single syllables are rarely
                 // meaningful alone in Vietnamese.
@@ -398,8 +398,9 @@ impl Keywords {
                 };
                 let score = (1.0 + tf.ln()) * self.model.idf(&syl) * length_bonus;
                 Some(Keyphrase {
-                    text: acc.text,
-                    key: acc.key,
+                    // Spelled out only for the phrases kept.
+                    text: String::new(),
+                    key,
                     score,
                     spans: acc.spans,
                     len: acc.len,
@@ -429,6 +430,9 @@ impl Keywords {
                     .any(|q| q.spans.iter().any(|t| s.start < t.end && t.start < s.end))
             });
             if !contained && !always_overlapping {
+                let mut p = p;
+                // As first written in the text.
+                p.text = text[p.spans[0].clone()].to_lowercase();
                 kept.push(p);
                 kept_padded.push(b);
             }

@@ -9,6 +9,7 @@
 //! contains, so no name can span it.
 
 use crate::fold::fold;
+use crate::topics::fast_hash::is_alphanumeric;
 
 /// Abbreviated prefixes after which a dot does not end anything ("P.Thụy Phương", "TP.HCM").
 const DOTTED_ABBREVIATIONS: &[&str] = &["p", "q", "h", "x", "tp", "tx", "tt", "f"];
@@ -63,7 +64,7 @@ pub(crate) struct Scan<'a> {
 }
 
 fn is_token_char(c: char) -> bool {
-    c.is_alphanumeric() || ('\u{0300}'..='\u{036F}').contains(&c)
+    is_alphanumeric(c) || ('\u{0300}'..='\u{036F}').contains(&c)
 }
 
 fn soft(separator: &str, previous_folded: &str) -> bool {

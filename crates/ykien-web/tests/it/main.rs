@@ -68,4 +68,5 @@ on_both_backends!(
     feedback::feedback_form_resists_bots_and_floods,
     cases::api_runs_a_case_through_the_workflow,
     cases::api_lists_cases_by_status_and_overdue_in_scope,
+    cases::api_merges_splits_assigns_and_suggests,
 );

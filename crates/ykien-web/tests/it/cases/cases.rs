@@ -347,3 +347,171 @@ pub async fn api_lists_cases_by_status_and_overdue_in_scope(b: Backend) {
     assert_eq!(res.status(), 200);
     app.cleanup().await;
 }
+
+pub async fn api_merges_splits_assigns_and_suggests(b: Backend) {
+    let Some(app) = b.app(test_config()).await else {
+        return;
+    };
+    let officer = token(&app, Role::Officer, WARD, "cb@example.org").await;
+    let colleague = app.user(Role::Officer, WARD, "cb2@example.org", None).await;
+    let city = token(&app, Role::Leader, "01", "tp@example.org").await;
+    let viewer = token(&app, Role::Viewer, "01", "xem@example.org").await;
+
+    // The same rumour heard in two wards (from two sources), and one unrelated report.
+    let rumour = "Người dân truyền tai nhau tin đồn sẽ cắt nước sinh hoạt toàn khu vực trong \
+                  cả tuần tới, đề nghị chính quyền xác minh và thông báo sớm.";
+    let n = Confidentiality::Normal;
+    let a = super::items::file_as_system(&app, WARD, rumour, n).await;
+    let res = app
+        .store
+        .submit_item(
+            None,
+            ykien_store::NewItem {
+                unit: OTHER_WARD.into(),
+                source: "another-source".into(),
+                channel: ykien_store::Channel::Import,
+                external_id: None,
+                author_user_id: None,
+                author_contact: None,
+                occurred_at: None,
+                text: rumour.into(),
+                title: None,
+                report: ykien_store::OpinionReport::default(),
+                confidentiality: n,
+                dedup_text: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+    let b2 = res.id;
+    let c = super::items::file_as_system(
+        &app,
+        WARD,
+        "Đèn đường ngõ 5 hỏng nhiều ngày, buổi tối đi lại rất nguy hiểm.",
+        n,
+    )
+    .await;
+    let done = ykien_listen::drain(&app.store, &ykien_listen::WorkerConfig::default(), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(done.analyzed, 3);
+
+    // The city sees one suggestion across both wards; the ward officer sees no group (one
+    // item of it is in its ward); a viewer gets none.
+    let (s, v) = get(&app, &city, "/api/v1/cases/suggestions").await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v.as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(v[0]["unit"], "01");
+    assert_eq!(v[0]["items"], json!([a, b2]));
+    let (s, v) = get(&app, &officer, "/api/v1/cases/suggestions").await;
+    assert_eq!((s, v), (200, json!([])));
+    let (s, v) = get(&app, &viewer, "/api/v1/cases/suggestions").await;
+    assert_eq!((s, v), (200, json!([])));
+
+    // The city confirms it as a case; the ward opens another, adds an item, is merged in.
+    let (s, main) = post(
+        &app,
+        &city,
+        "/api/v1/cases",
+        json!({"unit": "01", "title": "Tin đồn cắt nước", "items": [a, b2], "severity": "urgent"}),
+    )
+    .await;
+    assert_eq!(s, 201, "{main}");
+    let main = main["id"].as_i64().unwrap();
+    let (s, v) = get(&app, &city, "/api/v1/cases/suggestions").await;
+    assert_eq!(
+        (s, v),
+        (200, json!([])),
+        "cased items are not suggested again"
+    );
+    let (s, ward_case) = post(
+        &app,
+        &officer,
+        "/api/v1/cases",
+        json!({"title": "Đèn đường"}),
+    )
+    .await;
+    assert_eq!(s, 201);
+    let ward_case = ward_case["id"].as_i64().unwrap();
+    let (s, v) = post(
+        &app,
+        &officer,
+        &format!("/api/v1/cases/{ward_case}/items"),
+        json!({"items": [c]}),
+    )
+    .await;
+    assert_eq!((s, v["items"].clone()), (200, json!([c])));
+    let (s, v) = post(
+        &app,
+        &officer,
+        &format!("/api/v1/cases/{ward_case}/items"),
+        json!({"items": [a]}),
+    )
+    .await;
+    assert_eq!(s, 409, "an item belongs to one case: {v}");
+    let (s, v) = post(
+        &app,
+        &officer,
+        &format!("/api/v1/cases/{ward_case}/assign"),
+        json!({"assignee": colleague}),
+    )
+    .await;
+    assert_eq!(
+        (s, v["assignee_user_id"].as_i64()),
+        (200, Some(colleague)),
+        "{v}"
+    );
+    let (s, _) = post(
+        &app,
+        &officer,
+        &format!("/api/v1/cases/{ward_case}/assign"),
+        json!({"assignee": 999999}),
+    )
+    .await;
+    assert_eq!(s, 422);
+    // The ward officer cannot merge into the city's case (not found); the city can.
+    let (s, _) = post(
+        &app,
+        &officer,
+        &format!("/api/v1/cases/{main}/merge"),
+        json!({"from": ward_case}),
+    )
+    .await;
+    assert_eq!(s, 404);
+    let (s, v) = post(
+        &app,
+        &city,
+        &format!("/api/v1/cases/{main}/merge"),
+        json!({"from": ward_case}),
+    )
+    .await;
+    assert_eq!((s, v["items"].clone()), (200, json!([a, b2, c])), "{v}");
+    let (s, v) = get(&app, &officer, &format!("/api/v1/cases/{ward_case}")).await;
+    assert_eq!((s, v["status"].as_str()), (200, Some("closed")));
+    // …and splits the street-light item off again.
+    let res = app
+        .bare()
+        .post(app.url(&format!("/api/v1/cases/{main}/split")))
+        .bearer_auth(&city)
+        .json(&json!({"items": [c], "title": "Đèn đường ngõ 5"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let loc = res.headers()["location"].to_str().unwrap().to_string();
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(loc, format!("/api/v1/cases/{}", v["id"]));
+    assert_eq!(
+        (v["items"].clone(), v["status"].clone()),
+        (json!([c]), json!("new"))
+    );
+    let (s, v) = post(
+        &app,
+        &city,
+        &format!("/api/v1/cases/{main}/split"),
+        json!({"items": [a, b2], "title": "Tất cả"}),
+    )
+    .await;
+    assert_eq!(s, 422, "{v}");
+    app.cleanup().await;
+}
