@@ -151,11 +151,6 @@ fn mention(
 ) -> Option<Mention> {
     let idx = index();
     let all = units();
-    let name_folded: Vec<&str> = tokens[first..last]
-        .iter()
-        .map(|t| t.folded.as_str())
-        .collect();
-    let name_folded = name_folded.join(" ");
     let self_prefixed = entries.iter().all(|(e, _)| e.self_prefixed);
     let capitalized = tokens[first..last].iter().all(|t| t.capitalized());
     let all_upper = tokens[first..last].iter().all(|t| t.all_upper());
@@ -172,6 +167,13 @@ fn mention(
             return None;
         }
     }
+    // Most raw hits are common words in lower case, turned down above before anything
+    // is allocated for them.
+    let name_folded: Vec<&str> = tokens[first..last]
+        .iter()
+        .map(|t| t.folded.as_str())
+        .collect();
+    let name_folded = name_folded.join(" ");
     // What the writer spelled, tones included, when they wrote diacritics at all.
     let written = tokens[first..last]
         .iter()

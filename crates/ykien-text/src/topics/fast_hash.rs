@@ -1,4 +1,6 @@
-//! Fast paths for the crate's hot loops. A fast, non-cryptographic hasher (the Fx hash of rustc) for the crate's fixed lookup
+//! Fast paths for the crate's hot loops.
+//!
+//! A fast, non-cryptographic hasher (the Fx hash of rustc) for the crate's fixed lookup
 //! tables: stop words, background frequencies, seed terms and lexicon entries.
 //!
 //! SipHash, std's default, costs more than the rest of a lookup for the short keys these

@@ -57,10 +57,12 @@ pub struct AnalyzeArgs {
 fn read_input(args: &InputArgs) -> anyhow::Result<String> {
     let mut bytes = Vec::new();
     match args.input.as_deref() {
-        None => std::io::stdin().read_to_end(&mut bytes).context("cannot read standard input")?,
-        Some(p) if p.as_os_str() == "-" => {
-            std::io::stdin().read_to_end(&mut bytes).context("cannot read standard input")?
-        }
+        None => std::io::stdin()
+            .read_to_end(&mut bytes)
+            .context("cannot read standard input")?,
+        Some(p) if p.as_os_str() == "-" => std::io::stdin()
+            .read_to_end(&mut bytes)
+            .context("cannot read standard input")?,
         Some(p) => {
             bytes = std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?;
             bytes.len()
@@ -157,7 +159,11 @@ pub fn analyze(args: AnalyzeArgs) -> anyhow::Result<()> {
         sentiment_model,
         ..AnalyzeOptions::default()
     });
-    let docs: Vec<&str> = if args.lines { text.lines().collect() } else { vec![text.as_str()] };
+    let docs: Vec<&str> = if args.lines {
+        text.lines().collect()
+    } else {
+        vec![text.as_str()]
+    };
     let mut out = BufWriter::new(std::io::stdout().lock());
     for doc in docs {
         let a = analyzer.analyze(doc);
@@ -177,8 +183,7 @@ pub fn analyze(args: AnalyzeArgs) -> anyhow::Result<()> {
 
 /// Reads a classifier file; a file that is not one is the user's mistake.
 fn read_model(path: &std::path::Path) -> anyhow::Result<ykien_text::classify::Model> {
-    let bytes =
-        std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     ykien_text::classify::Model::from_bytes(&bytes)
         .map_err(|e| UsageError(format!("{}: not a usable model: {e}", path.display())).into())
 }
@@ -248,7 +253,12 @@ pub fn to_json(a: &Analysis) -> Value {
 }
 
 fn write_human(out: &mut impl Write, a: &Analysis) -> std::io::Result<()> {
-    writeln!(out, "language:    {} ({:.2})", a.language.lang.code(), a.language.confidence)?;
+    writeln!(
+        out,
+        "language:    {} ({:.2})",
+        a.language.lang.code(),
+        a.language.confidence
+    )?;
     writeln!(out, "fingerprint: {}", a.fingerprint)?;
     writeln!(out, "words:       {}", a.words.join(" "))?;
     for p in &a.places {
@@ -258,7 +268,11 @@ fn write_human(out: &mut impl Write, a: &Analysis) -> std::io::Result<()> {
             .iter()
             .map(|s| format!("{} {}", s.code, s.name))
             .collect();
-        let tail = if succ.is_empty() { String::new() } else { format!(" → {}", succ.join(", ")) };
+        let tail = if succ.is_empty() {
+            String::new()
+        } else {
+            format!(" → {}", succ.join(", "))
+        };
         let old = if p.found.unit.legacy { " (legacy)" } else { "" };
         writeln!(
             out,
@@ -267,7 +281,11 @@ fn write_human(out: &mut impl Write, a: &Analysis) -> std::io::Result<()> {
         )?;
     }
     for p in &a.pii {
-        writeln!(out, "pii:         {:?} at {}..{}", p.kind, p.span.start, p.span.end)?;
+        writeln!(
+            out,
+            "pii:         {:?} at {}..{}",
+            p.kind, p.span.start, p.span.end
+        )?;
     }
     let kw: Vec<&str> = a.keywords.iter().map(|k| k.text.as_str()).collect();
     writeln!(out, "keywords:    {}", kw.join("; "))?;
