@@ -288,6 +288,23 @@ impl Keywords {
             .collect();
         let short: Vec<bool> = units.iter().map(|u| u.lower.chars().count() < 2).collect();
         let mut buf = String::new();
+        // Background frequency of each unit with the next one, for syllables: the pair is
+        // tested by every phrase that spans it. Zero where a boundary splits the pair
+        // (no phrase reaches across it).
+        let pair_df: Vec<u32> = if by_syllable {
+            units
+                .windows(2)
+                .map(|w| {
+                    if w[1].boundary_before {
+                        0
+                    } else {
+                        self.model.df_pair(&w[0].folded, &w[1].folded, &mut buf)
+                    }
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         for first in 0..units.len() {
             for len in 1..=MAX_PHRASE.min(units.len() - first) {
                 let last = first + len - 1;
@@ -298,13 +315,7 @@ impl Keywords {
                 if by_syllable && len > 2 && edge[last - 1] {
                     break;
                 }
-                if by_syllable
-                    && len > 1
-                    && self
-                        .model
-                        .df_pair(&units[last - 1].folded, &units[last].folded, &mut buf)
-                        == 0
-                {
+                if by_syllable && len > 1 && pair_df[last - 1] == 0 {
                     break;
                 }
                 // A pre-segmented word is checked whole, a syllable against the

@@ -140,7 +140,9 @@ pub fn table() -> Vec<RouteSpec> {
         r("POST", "/api/v1/cases", CaseUnitInBody, Api, || {
             post(api::cases::create)
         }),
-        r("GET", "/api/v1/cases/{id}", Case, Api, || get(api::cases::show)),
+        r("GET", "/api/v1/cases/{id}", Case, Api, || {
+            get(api::cases::show)
+        }),
         r("POST", "/api/v1/cases/{id}/transition", Case, Api, || {
             post(api::cases::transition)
         }),
@@ -193,8 +195,7 @@ mod tests {
                 !matches!(
                     a.access,
                     Access::UnitInBody | Access::UnitsInBatch | Access::CaseUnitInBody
-                )
-                    || (a.kind == Kind::Api && a.method == "POST"),
+                ) || (a.kind == Kind::Api && a.method == "POST"),
                 "units in a body come as JSON posts: {a:?}"
             );
             assert!(a.kind != Kind::Form || a.method == "POST", "{a:?}");

@@ -61,6 +61,18 @@ impl Token<'_> {
 pub(crate) struct Scan<'a> {
     pub tokens: Vec<Token<'a>>,
     pub compact: String,
+    /// Bit sets over [`Scan::compact`] offsets where some token starts (ends): most
+    /// pattern hits fall inside words and are turned down without a binary search.
+    starts: Vec<u64>,
+    ends: Vec<u64>,
+}
+
+fn set_bit(bits: &mut [u64], i: usize) {
+    bits[i / 64] |= 1 << (i % 64);
+}
+
+fn has_bit(bits: &[u64], i: usize) -> bool {
+    bits.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
 }
 
 fn is_token_char(c: char) -> bool {
@@ -126,17 +138,34 @@ pub(crate) fn scan(text: &str) -> Scan<'_> {
     for t in &mut tokens {
         t.accented_text = accented;
     }
-    Scan { tokens, compact }
+    let mut starts = vec![0u64; compact.len() / 64 + 1];
+    let mut ends = vec![0u64; compact.len() / 64 + 1];
+    for t in &tokens {
+        set_bit(&mut starts, t.cstart);
+        set_bit(&mut ends, t.cend);
+    }
+    Scan {
+        tokens,
+        compact,
+        starts,
+        ends,
+    }
 }
 
 impl Scan<'_> {
     /// The token starting exactly at this compact offset.
     pub fn token_starting(&self, cpos: usize) -> Option<usize> {
+        if !has_bit(&self.starts, cpos) {
+            return None;
+        }
         self.tokens.binary_search_by_key(&cpos, |t| t.cstart).ok()
     }
 
     /// The token ending exactly at this compact offset.
     pub fn token_ending(&self, cpos: usize) -> Option<usize> {
+        if !has_bit(&self.ends, cpos) {
+            return None;
+        }
         self.tokens.binary_search_by_key(&cpos, |t| t.cend).ok()
     }
 }

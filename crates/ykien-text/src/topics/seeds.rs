@@ -2,6 +2,7 @@
 
 use std::ops::Range;
 
+use super::fast_hash::FxHashMap;
 use super::matcher::{PhraseSet, Tok, toks_in_words};
 use super::taxonomy::{OTHER_ID, OTHER_NAME_EN, OTHER_NAME_VI, Taxonomy};
 use crate::normalize::normalize;
@@ -93,11 +94,17 @@ impl SeedScorer {
     }
 
     fn strengths_of(&self, hits: &[SeedHit]) -> Vec<f32> {
+        // In order of first occurrence; a long text has thousands of hits, so the terms
+        // are found through a map rather than by scanning.
         let mut terms: Vec<(usize, &str, f32, u32)> = Vec::new();
+        let mut seen: FxHashMap<(usize, &str), usize> = FxHashMap::default();
         for h in hits {
-            match terms.iter_mut().find(|t| t.0 == h.topic && t.1 == h.term) {
-                Some(t) => t.3 += 1,
-                None => terms.push((h.topic, &h.term, h.weight, 1)),
+            match seen.get(&(h.topic, h.term.as_str())) {
+                Some(&i) => terms[i].3 += 1,
+                None => {
+                    seen.insert((h.topic, &h.term), terms.len());
+                    terms.push((h.topic, &h.term, h.weight, 1));
+                }
             }
         }
         let mut s = vec![0f32; self.taxonomy.len()];
@@ -133,10 +140,14 @@ impl SeedScorer {
                 continue;
             };
             let mut terms: Vec<(&str, usize)> = Vec::new();
+            let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
             for h in hits.iter().filter(|h| h.topic == ti) {
-                match terms.iter_mut().find(|x| x.0 == h.term) {
-                    Some(x) => x.1 += 1,
-                    None => terms.push((&h.term, 1)),
+                match seen.get(h.term.as_str()) {
+                    Some(&i) => terms[i].1 += 1,
+                    None => {
+                        seen.insert(&h.term, terms.len());
+                        terms.push((&h.term, 1));
+                    }
                 }
             }
             terms.sort_by_key(|t| std::cmp::Reverse(t.1));

@@ -416,7 +416,9 @@ pub async fn every_route_for_every_role(b: Backend) {
                         let mut seed = Vec::new();
                         for k in 0..3 {
                             let text = format!("Ý kiến {k} cho vụ việc của {ctx}");
-                            seed.push(super::items::file_as_system(&app, unit, &text, normal).await);
+                            seed.push(
+                                super::items::file_as_system(&app, unit, &text, normal).await,
+                            );
                         }
                         let own = super::cases::try_open_with(&app, unit, seed[..2].to_vec())
                             .await
