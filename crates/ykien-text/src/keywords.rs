@@ -102,6 +102,11 @@ impl DfModel {
                 .min()
                 .unwrap_or(0),
         };
+        self.idf_of(df)
+    }
+
+    /// Smoothed inverse of a document frequency.
+    fn idf_of(&self, df: u32) -> f32 {
         ((self.docs as f32 + 1.0) / (df as f32 + 1.0)).ln() + 1.0
     }
 
@@ -277,7 +282,24 @@ impl Keywords {
         self.rank(text, words, k, false)
     }
 
-    fn candidates(&self, units: &[Unit], by_syllable: bool) -> Vec<Candidate> {
+    /// Background frequency of each syllable with the next one: every phrase spanning the
+    /// pair tests it, and the phrase's score uses it again. Zero where a boundary splits
+    /// the pair (no phrase reaches across it).
+    fn pair_df(&self, units: &[Unit]) -> Vec<u32> {
+        let mut buf = String::new();
+        units
+            .windows(2)
+            .map(|w| {
+                if w[1].boundary_before {
+                    0
+                } else {
+                    self.model.df_pair(&w[0].folded, &w[1].folded, &mut buf)
+                }
+            })
+            .collect()
+    }
+
+    fn candidates(&self, units: &[Unit], by_syllable: bool, pair_df: &[u32]) -> Vec<Candidate> {
         let mut out = Vec::new();
         // Facts about each unit, computed once rather than for every phrase it is part of.
         let edge: Vec<bool> = units.iter().map(|u| is_edge_stopword(&u.lower)).collect();
@@ -288,23 +310,6 @@ impl Keywords {
             .collect();
         let short: Vec<bool> = units.iter().map(|u| u.lower.chars().count() < 2).collect();
         let mut buf = String::new();
-        // Background frequency of each unit with the next one, for syllables: the pair is
-        // tested by every phrase that spans it. Zero where a boundary splits the pair
-        // (no phrase reaches across it).
-        let pair_df: Vec<u32> = if by_syllable {
-            units
-                .windows(2)
-                .map(|w| {
-                    if w[1].boundary_before {
-                        0
-                    } else {
-                        self.model.df_pair(&w[0].folded, &w[1].folded, &mut buf)
-                    }
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
         for first in 0..units.len() {
             for len in 1..=MAX_PHRASE.min(units.len() - first) {
                 let last = first + len - 1;
@@ -354,13 +359,20 @@ impl Keywords {
         struct Acc {
             spans: Vec<Range<usize>>,
             len: usize,
+            /// The first unit of the first occurrence.
+            first: usize,
         }
         // Phrases in order of first occurrence; the map is filled from the text, so it
         // keeps std's collision-resistant hasher.
         let mut accs: Vec<Acc> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
         let mut key = String::new();
-        for c in self.candidates(units, by_syllable) {
+        let pair_df = if by_syllable {
+            self.pair_df(units)
+        } else {
+            Vec::new()
+        };
+        for c in self.candidates(units, by_syllable, &pair_df) {
             let phrase = &units[c.first..c.first + c.len];
             key.clear();
             for (n, u) in phrase.iter().enumerate() {
@@ -377,6 +389,7 @@ impl Keywords {
                     accs.push(Acc {
                         spans: Vec::new(),
                         len: c.len,
+                        first: c.first,
                     });
                     accs.len() - 1
                 }
@@ -397,17 +410,25 @@ impl Keywords {
             .into_iter()
             .zip(keys)
             .map(|(acc, key)| {
-                let syl: Vec<&str> = key.split(' ').collect();
+                let syllables = key.split(' ').count();
                 let tf = acc.spans.len() as f32;
                 // Longer phrases name things more precisely; single syllables are rarely
                 // meaningful alone in Vietnamese.
-                let length_bonus = match syl.len() {
+                let length_bonus = match syllables {
                     1 => 0.5,
                     2 => 1.0,
                     3 => 1.2,
                     _ => 1.3,
                 };
-                let score = (1.0 + tf.ln()) * self.model.idf(&syl) * length_bonus;
+                // A syllable phrase's units are its syllables: its bigrams' frequencies are
+                // known already (see `DfModel::idf`).
+                let idf = if by_syllable && syllables == acc.len && acc.len >= 2 {
+                    let pairs = &pair_df[acc.first..acc.first + acc.len - 1];
+                    self.model.idf_of(pairs.iter().copied().min().unwrap_or(0))
+                } else {
+                    self.model.idf(&key.split(' ').collect::<Vec<_>>())
+                };
+                let score = (1.0 + tf.ln()) * idf * length_bonus;
                 Some(Keyphrase {
                     // Spelled out only for the phrases kept.
                     text: String::new(),

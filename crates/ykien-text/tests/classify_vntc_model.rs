@@ -13,10 +13,22 @@ fn shipped_topic_model_loads_and_labels() {
     assert_eq!(m.labels().len(), 10);
     assert_eq!(m.to_bytes(), BYTES, "re-serializing gives the same bytes");
     let cases = [
-        ("Tiền đạo ghi hai bàn giúp câu lạc bộ thắng trận và vào bán kết giải vô địch", "The thao"),
-        ("Bác sĩ khuyến cáo tiêm vắc xin cúm cho trẻ em và người cao tuổi để phòng bệnh", "Suc khoe"),
-        ("Hãng phần mềm tung bản cập nhật hệ điều hành vá lỗ hổng bảo mật cho máy tính", "Vi tinh"),
-        ("Công an bắt giữ nghi phạm trộm cắp tài sản, viện kiểm sát phê chuẩn lệnh tạm giam", "Phap luat"),
+        (
+            "Tiền đạo ghi hai bàn giúp câu lạc bộ thắng trận và vào bán kết giải vô địch",
+            "The thao",
+        ),
+        (
+            "Bác sĩ khuyến cáo tiêm vắc xin cúm cho trẻ em và người cao tuổi để phòng bệnh",
+            "Suc khoe",
+        ),
+        (
+            "Hãng phần mềm tung bản cập nhật hệ điều hành vá lỗ hổng bảo mật cho máy tính",
+            "Vi tinh",
+        ),
+        (
+            "Công an bắt giữ nghi phạm trộm cắp tài sản, viện kiểm sát phê chuẩn lệnh tạm giam",
+            "Phap luat",
+        ),
     ];
     for (text, label) in cases {
         let p = clf.predict(text);

@@ -81,7 +81,11 @@ impl UnitKey {
 
 impl Unit {
     pub fn key(&self) -> UnitKey {
-        UnitKey { generation: self.generation, level: self.level, code: self.code }
+        UnitKey {
+            generation: self.generation,
+            level: self.level,
+            code: self.code,
+        }
     }
 }
 
@@ -124,7 +128,10 @@ pub fn units() -> &'static Units {
 }
 
 fn rows(tsv: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
-    tsv.lines().skip(1).filter(|l| !l.is_empty()).map(|l| l.split('\t').collect())
+    tsv.lines()
+        .skip(1)
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split('\t').collect())
 }
 
 fn num(s: &str) -> Option<f64> {
@@ -139,7 +146,11 @@ impl Units {
     fn parse_embedded() -> Units {
         use Generation::*;
         use Level::*;
-        let key = |generation, level, code| UnitKey { generation, level, code };
+        let key = |generation, level, code| UnitKey {
+            generation,
+            level,
+            code,
+        };
         let mut units = Vec::with_capacity(14_200);
         for r in rows(PROVINCES_2025) {
             units.push(Unit {
@@ -221,7 +232,11 @@ impl Units {
             successions.push(Succession {
                 old: key(Legacy, Commune, r[0]),
                 new: key(Current, Commune, r[1]),
-                share: if r[2] == "full" { Share::Full } else { Share::Partial },
+                share: if r[2] == "full" {
+                    Share::Full
+                } else {
+                    Share::Partial
+                },
             });
         }
         for r in rows(PROVINCE_CROSSWALK) {
@@ -231,8 +246,11 @@ impl Units {
                 share: Share::Full,
             });
         }
-        let by_key: HashMap<UnitKey, usize> =
-            units.iter().enumerate().map(|(i, u)| (u.key(), i)).collect();
+        let by_key: HashMap<UnitKey, usize> = units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.key(), i))
+            .collect();
         let mut successors: HashMap<UnitKey, Vec<usize>> = HashMap::new();
         for s in &successions {
             if let Some(&i) = by_key.get(&s.new) {
@@ -241,7 +259,10 @@ impl Units {
         }
         // A legacy district's successors are the successors of its communes.
         let mut district_succ: HashMap<UnitKey, Vec<usize>> = HashMap::new();
-        for u in units.iter().filter(|u| u.generation == Legacy && u.level == Commune) {
+        for u in units
+            .iter()
+            .filter(|u| u.generation == Legacy && u.level == Commune)
+        {
             if let (Some(parent), Some(succ)) = (u.parent, successors.get(&u.key())) {
                 let e = district_succ.entry(parent).or_default();
                 for &i in succ {
@@ -252,7 +273,12 @@ impl Units {
             }
         }
         successors.extend(district_succ);
-        Units { units, successions, by_key, successors }
+        Units {
+            units,
+            successions,
+            by_key,
+            successors,
+        }
     }
 
     pub fn get(&self, key: &UnitKey) -> Option<&Unit> {
@@ -261,7 +287,11 @@ impl Units {
 
     /// The current unit with this code (province code of 2 digits, commune code of 5).
     pub fn current(&self, code: &str) -> Option<&Unit> {
-        let level = if code.len() <= 2 { Level::Province } else { Level::Commune };
+        let level = if code.len() <= 2 {
+            Level::Province
+        } else {
+            Level::Commune
+        };
         self.units
             .iter()
             .find(|u| u.generation == Generation::Current && u.level == level && u.code == code)
@@ -269,7 +299,9 @@ impl Units {
 
     /// Units of one generation.
     pub fn of(&self, generation: Generation) -> impl Iterator<Item = &Unit> {
-        self.units.iter().filter(move |u| u.generation == generation)
+        self.units
+            .iter()
+            .filter(move |u| u.generation == generation)
     }
 
     /// Direct children of a unit.
@@ -288,7 +320,11 @@ impl Units {
 }
 
 fn province_kind(name: &'static str) -> &'static str {
-    if name.starts_with("Thành phố") { "Thành phố" } else { "Tỉnh" }
+    if name.starts_with("Thành phố") {
+        "Thành phố"
+    } else {
+        "Tỉnh"
+    }
 }
 
 #[cfg(test)]
@@ -299,11 +335,23 @@ mod tests {
     fn counts_match_the_reform() {
         let u = units();
         let cur: Vec<_> = u.of(Generation::Current).collect();
-        assert_eq!(cur.iter().filter(|u| u.level == Level::Province).count(), 34);
-        assert_eq!(cur.iter().filter(|u| u.level == Level::Commune).count(), 3321);
+        assert_eq!(
+            cur.iter().filter(|u| u.level == Level::Province).count(),
+            34
+        );
+        assert_eq!(
+            cur.iter().filter(|u| u.level == Level::Commune).count(),
+            3321
+        );
         let old: Vec<_> = u.of(Generation::Legacy).collect();
-        assert_eq!(old.iter().filter(|u| u.level == Level::Province).count(), 63);
-        assert_eq!(old.iter().filter(|u| u.level == Level::District).count(), 696);
+        assert_eq!(
+            old.iter().filter(|u| u.level == Level::Province).count(),
+            63
+        );
+        assert_eq!(
+            old.iter().filter(|u| u.level == Level::District).count(),
+            696
+        );
         assert!(old.iter().filter(|u| u.level == Level::Commune).count() > 10_000);
     }
 
@@ -333,7 +381,10 @@ mod tests {
     #[test]
     fn every_legacy_commune_has_a_successor() {
         let u = units();
-        for c in u.of(Generation::Legacy).filter(|x| x.level == Level::Commune) {
+        for c in u
+            .of(Generation::Legacy)
+            .filter(|x| x.level == Level::Commune)
+        {
             assert!(!u.successors(&c.key()).is_empty(), "{} {}", c.code, c.name);
         }
     }

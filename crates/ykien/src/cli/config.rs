@@ -183,9 +183,7 @@ impl Settings {
             .as_ref()
             .or(self.file.cookie_secure.as_ref())
         {
-            Some(v) => v
-                .parse::<CookieSecure>()
-                .map_err(crate::cli::UsageError)?,
+            Some(v) => v.parse::<CookieSecure>().map_err(crate::cli::UsageError)?,
             None => d.cookie_secure,
         };
         let mut limits = d.login_limits;
