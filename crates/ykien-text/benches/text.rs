@@ -1,4 +1,6 @@
-//! Throughput of the text stages: normalize, fold, tokenize, sentences, pii, teencode.
+//! Throughput of each text stage: normalize, fold, tokenize, sentences, pii, teencode,
+//! places, language, fingerprint, key phrases, topics, sentiment, spam.
+//! (Word segmentation has its own bench, `segment`; the whole analysis, `analyze`.)
 //!
 //! Input: the file named by `YKIEN_BENCH_TEXT` (e.g. 1 MB of news), or else the small
 //! paragraph below repeated to about 200 KB. That paragraph was written for this bench
@@ -10,7 +12,11 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::time::Duration;
-use ykien_text::{fold, normalize, pii, sentence, teencode, token};
+use ykien_text::places::Gazetteer;
+use ykien_text::{
+    fold, keywords, lang, minhash, normalize, pii, sentence, sentiment, spam, teencode, token,
+    topics,
+};
 
 /// Written for this bench, not from a corpus.
 const PARAGRAPH: &str = "Sáng 1/8/2024, Ủy ban Mặt trận Tổ quốc Việt Nam TP. Hà Nội tổ chức hội nghị \
@@ -57,6 +63,27 @@ fn stages(c: &mut Criterion) {
     g.bench_function("teencode", |b| {
         b.iter(|| teencode::expand(black_box(&normalized)))
     });
+    let gazetteer = Gazetteer::default();
+    g.bench_function("places", |b| {
+        b.iter(|| gazetteer.find_places(black_box(&normalized)))
+    });
+    g.bench_function("language", |b| {
+        b.iter(|| lang::detect(black_box(&normalized)))
+    });
+    g.bench_function("fingerprint", |b| {
+        b.iter(|| minhash::fingerprint(black_box(&normalized)))
+    });
+    g.bench_function("keywords", |b| {
+        b.iter(|| keywords::keyphrases(black_box(&normalized), 8))
+    });
+    let seeds = topics::SeedScorer::new(topics::Taxonomy::embedded().clone());
+    g.bench_function("topics", |b| {
+        b.iter(|| seeds.score(black_box(&normalized), 3, 0.15))
+    });
+    g.bench_function("sentiment", |b| {
+        b.iter(|| sentiment::sentiment(black_box(&normalized)))
+    });
+    g.bench_function("spam", |b| b.iter(|| spam::detect(black_box(&text))));
     g.finish();
 }
 
