@@ -42,8 +42,10 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run the web server
+    /// Run the web server (with one analysis worker)
     Serve(cli::serve::ServeArgs),
+    /// Run an analysis worker alone (scale-out on PostgreSQL: as many as needed)
+    Worker(cli::worker::WorkerArgs),
     /// Create a demo installation (units, accounts, data) in ./ykien-demo and serve it
     Demo(cli::demo::DemoArgs),
     /// Administrative units: list them, resolve free-text place names
@@ -104,6 +106,7 @@ fn run(args: Cli) -> anyhow::Result<()> {
     match args.command {
         Command::Units { cmd } => cli::units::run(cmd),
         Command::Serve(a) => cli::runtime()?.block_on(cli::serve::run(&g, a)),
+        Command::Worker(a) => cli::runtime()?.block_on(cli::worker::run(&g, a)),
         Command::Demo(a) => cli::runtime()?.block_on(cli::demo::run(&g, a)),
         Command::User { cmd } => cli::runtime()?.block_on(cli::user::run(&g, cmd)),
         Command::Token { cmd } => cli::runtime()?.block_on(cli::token::run(&g, cmd)),

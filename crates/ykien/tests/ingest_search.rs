@@ -79,3 +79,44 @@ fn ingest_is_idempotent_reports_bad_rows_and_leaves_searchable_items() {
     let o = run_in(&data, &["search", "x", "--unit", "nope"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
 }
+
+#[test]
+fn a_separate_worker_analyzes_what_ingest_left_queued() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let file = dir.path().join("reports.jsonl");
+    std::fs::write(
+        &file,
+        "{\"id\": \"a\", \"text\": \"Đường ở xã Thượng Cát ngập sâu sau mưa.\"}\n",
+    )
+    .unwrap();
+    let o = run_in(
+        &data,
+        &[
+            "ingest",
+            file.to_str().unwrap(),
+            "--unit",
+            "00598",
+            "--no-analyze",
+            "--json",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    // Not analyzed yet, so not searchable yet.
+    let o = run_in(&data, &["search", "thuong", "cat", "--json"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let hits: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(hits.as_array().map(Vec::len), Some(0), "{hits}");
+
+    let o = run_in(&data, &["worker", "--drain"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("analyzed 1"),
+        "{}",
+        text(&o.stderr)
+    );
+
+    let o = run_in(&data, &["search", "thuong", "cat", "--json"]);
+    let hits: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(hits.as_array().map(Vec::len), Some(1), "{hits}");
+}

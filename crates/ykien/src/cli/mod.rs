@@ -14,6 +14,7 @@ pub mod text;
 pub mod token;
 pub mod units;
 pub mod user;
+pub mod worker;
 
 use anyhow::Context;
 use ykien_store::{Store, StoreError};

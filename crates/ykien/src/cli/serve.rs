@@ -85,7 +85,8 @@ pub async fn serve_on(store: Store, web: WebConfig, listen: &str) -> anyhow::Res
     Ok(())
 }
 
-async fn shutdown_signal() {
+/// Ctrl-C or SIGTERM; shared with `ykien worker`.
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
