@@ -45,6 +45,7 @@ on_both_backends!(
     sessions_survive_restart_and_expire,
     disabling_a_user_ends_access,
     audit_is_written_in_the_same_transaction,
+    sign_in_and_sign_out_are_audited,
     audit_log_is_append_only,
     schema_newer_than_binary_is_refused,
     reopening_applies_nothing_twice,

@@ -112,3 +112,47 @@ pub async fn audit_log_is_append_only(t: &TestDb) {
         0
     );
 }
+
+/// Sign-ins and sign-outs are in the account's history, filed under its unit so that the
+/// unit's leader sees them and a leader elsewhere does not.
+pub async fn sign_in_and_sign_out_are_audited(t: &TestDb) {
+    let s = t.with_units().await;
+    let u = s
+        .create_user(
+            None,
+            new_user("Lan", Some("lan@x.vn"), "00004", Role::Officer),
+        )
+        .await
+        .unwrap();
+    let sess = s
+        .session_create(u.id, std::time::Duration::from_secs(600))
+        .await
+        .unwrap();
+    let ev = s.audit_tail(None, 1).await.unwrap().pop().unwrap();
+    assert_eq!(
+        (ev.action.as_str(), ev.actor_user_id, ev.entity_id.as_str()),
+        ("session.login", Some(u.id), u.id.to_string().as_str())
+    );
+    assert!(
+        ev.unit_path.as_deref().unwrap_or("").contains("/00004/"),
+        "{ev:?}"
+    );
+    s.session_delete(&sess.id).await.unwrap();
+    let ev = s.audit_tail(None, 1).await.unwrap().pop().unwrap();
+    assert_eq!(ev.action, "session.logout");
+    // Signing out of a session that is already gone writes nothing.
+    s.session_delete(&sess.id).await.unwrap();
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM audit_log WHERE action = 'session.logout'")
+            .await,
+        1
+    );
+    let ward_leader = t.actor(Role::Leader, "00004", "leader@bd.vn").await;
+    let other_leader = t.actor(Role::Leader, "00008", "leader@nh.vn").await;
+    let seen = |evs: Vec<ykien_store::AuditEvent>| {
+        evs.iter()
+            .any(|e| e.action == "session.login" && e.actor_user_id == Some(u.id))
+    };
+    assert!(seen(s.audit_tail(Some(&ward_leader), 50).await.unwrap()));
+    assert!(!seen(s.audit_tail(Some(&other_leader), 50).await.unwrap()));
+}
