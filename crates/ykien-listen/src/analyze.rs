@@ -54,8 +54,8 @@ fn round3(x: f32) -> f64 {
 impl Analyze for TextAnalyzer {
     fn analyze(&self, text: &str) -> Result<AnalysisRecord, String> {
         let a: Analysis = self.analyzer.analyze(text);
-        let spam = ykien_text::spam::detect(text);
-        let sentiment = ykien_text::sentiment::sentiment(text);
+        // The analysis already holds the spam verdict and the sentiment of `text`.
+        let (spam, sentiment) = (&a.spam, &a.sentiment);
         let topic = self
             .topics
             .predict(&a.normalized, 1, 0.0)

@@ -20,7 +20,9 @@
 use std::sync::OnceLock;
 
 use ykien_text::analysis::Analysis;
-use ykien_text::fold::fold_char;
+// Folded syllables (runs of letters and digits) in order: the tokens the near-duplicate
+// fingerprint hashes too.
+use ykien_text::minhash::words;
 use ykien_text::normalize::normalize;
 use ykien_text::segment::Segmenter;
 
@@ -29,41 +31,16 @@ fn segmenter() -> &'static Segmenter {
     S.get_or_init(Segmenter::default)
 }
 
-/// Combining diacritics (text in NFD) belong to the syllable they follow.
-fn is_mark(c: char) -> bool {
-    ('\u{0300}'..='\u{036F}').contains(&c)
-}
-
-/// Folded syllables (runs of letters and digits) of a text, in order.
-pub(crate) fn folded_syllables(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    for c in text.chars() {
-        if is_mark(c) {
-            continue;
-        }
-        if c.is_alphanumeric() {
-            cur.push(fold_char(c));
-        } else if !cur.is_empty() {
-            out.push(std::mem::take(&mut cur));
-        }
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
-}
-
 /// A word's folded form for the index: syllables joined by "_", or None when the word has
 /// a single syllable (part 1 holds it already) or no letters at all.
 fn folded_word(word: &str) -> Option<String> {
-    let syl = folded_syllables(word);
+    let syl = words(word);
     (syl.len() > 1).then(|| syl.join("_"))
 }
 
 /// The index text of an analyzed item (see the module documentation).
 pub fn index_text(analysis: &Analysis) -> String {
-    let mut out = folded_syllables(&analysis.normalized).join(" ");
+    let mut out = words(&analysis.normalized).join(" ");
     for w in &analysis.words {
         if let Some(f) = folded_word(w) {
             out.push(' ');
@@ -80,7 +57,7 @@ pub fn search_key(query: &str) -> String {
     let text = norm.text.as_str();
     let mut out: Vec<String> = Vec::new();
     for w in segmenter().segment(text) {
-        let syl = folded_syllables(w.as_str(text));
+        let syl = words(w.as_str(text));
         if !syl.is_empty() {
             out.push(syl.join("_"));
         }
@@ -126,7 +103,7 @@ mod tests {
         assert!(k == "thuy_phuong" || k == "thuy phuong", "{k}");
         assert_eq!(search_key("  ,; "), "");
         // NFD input folds like NFC
-        assert_eq!(folded_syllables("Thu\u{0323}y"), vec!["thuy"]);
+        assert_eq!(words("Thu\u{0323}y"), vec!["thuy"]);
     }
 
     #[test]
