@@ -86,3 +86,20 @@ fn spaces_and_invisibles() {
     let s = "Hà\u{200B}Nội\u{A0}\u{A0}ngày\u{2009}1/8\u{3000}\u{FEFF}";
     assert_eq!(normalize(s).text, "HàNội  ngày 1/8 ");
 }
+
+/// Found by the `idempotent_old_style` property test: a zero-width space, an entity or a
+/// tone position hid a TCVN3-looking word from detection on the first pass, and the second
+/// pass converted it.
+#[test]
+fn zero_width_characters_do_not_hide_legacy_words() {
+    for tone in [ToneStyle::New, ToneStyle::Old] {
+        let opts = Options {
+            tone: Some(tone),
+            ..Options::default()
+        };
+        for input in ["µ\u{200b}", "µ\u{ad}", "µ&nbsp;thúy"] {
+            let once = normalize_with(input, &opts).text;
+            assert_eq!(normalize_with(&once, &opts).text, once, "{input:?}");
+        }
+    }
+}

@@ -90,22 +90,23 @@ pub fn normalize(text: &str) -> Normalized {
 pub fn normalize_with(text: &str, options: &Options) -> Normalized {
     let mut map = OffsetMap::identity(text.len());
     let mut legacy = None;
-    let encoding = match options.legacy {
-        Legacy::Off => None,
-        Legacy::From(e) => Some(e),
-        Legacy::Auto | Legacy::Detect { .. } => {
-            let min = match options.legacy {
-                Legacy::Detect { min_confidence } => min_confidence,
-                _ => 0.7,
-            };
-            if text.is_ascii() {
-                None
-            } else {
-                detect_legacy_encoding(text)
-                    .filter(|&(_, c)| c >= min)
-                    .map(|(e, _)| e)
-            }
+    let detect = |text: &str| -> Option<Encoding> {
+        let min = match options.legacy {
+            Legacy::Detect { min_confidence } => min_confidence,
+            Legacy::Auto => 0.7,
+            Legacy::Off | Legacy::From(_) => return None,
+        };
+        if text.is_ascii() {
+            None
+        } else {
+            detect_legacy_encoding(text)
+                .filter(|&(_, c)| c >= min)
+                .map(|(e, _)| e)
         }
+    };
+    let encoding = match options.legacy {
+        Legacy::From(e) => Some(e),
+        _ => detect(text),
     };
     // Legacy text comes first: TCVN3 writes "ư" as U+00AD, which the cleaner would drop.
     let mut current: Option<String> = None;
@@ -140,6 +141,23 @@ pub fn normalize_with(text: &str, options: &Options) -> Normalized {
     if !m.is_identity() {
         map = map.then(m);
         current = Some(out);
+    }
+    // Cleaning and tone placement can reveal a legacy word that an invisible character, an
+    // entity or a tone position hid from detection ("µ\u{200B}", "µ&nbsp;thúy"). Judge the
+    // result too, or a second normalization would convert what the first left alone and
+    // normalizing would not be idempotent.
+    if legacy.is_none()
+        && let Some(done) = current.as_deref()
+        && let Some(e) = detect(done)
+    {
+        let (out, m) = legacy::convert(done, e);
+        if !m.is_identity() {
+            legacy = Some(e);
+            map = map.then(m);
+            let (out, m) = compose::compose(&out, options.tone);
+            map = map.then(m);
+            current = Some(out);
+        }
     }
     let text = current.unwrap_or_else(|| text.to_owned());
     Normalized { text, map, legacy }
