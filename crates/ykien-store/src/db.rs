@@ -70,6 +70,26 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "cases",
         include_str!("../migrations/sqlite/0003_cases.sql"),
     ),
+    (
+        4,
+        "attachments",
+        include_str!("../migrations/sqlite/0004_attachments.sql"),
+    ),
+    (
+        5,
+        "feeds",
+        include_str!("../migrations/sqlite/0005_feeds.sql"),
+    ),
+    (
+        6,
+        "alerts",
+        include_str!("../migrations/sqlite/0006_alerts.sql"),
+    ),
+    (
+        7,
+        "labels",
+        include_str!("../migrations/sqlite/0007_labels.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -87,12 +107,32 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         "cases",
         include_str!("../migrations/postgres/0003_cases.sql"),
     ),
+    (
+        4,
+        "attachments",
+        include_str!("../migrations/postgres/0004_attachments.sql"),
+    ),
+    (
+        5,
+        "feeds",
+        include_str!("../migrations/postgres/0005_feeds.sql"),
+    ),
+    (
+        6,
+        "alerts",
+        include_str!("../migrations/postgres/0006_alerts.sql"),
+    ),
+    (
+        7,
+        "labels",
+        include_str!("../migrations/postgres/0007_labels.sql"),
+    ),
 ];
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The newest schema version this binary can run.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 7;
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {
     Migrator::with_migrations(
