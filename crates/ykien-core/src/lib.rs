@@ -4,6 +4,7 @@
 //! their outcome.
 
 mod access;
+pub mod calendar;
 mod error;
 mod ids;
 mod role;

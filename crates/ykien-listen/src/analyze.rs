@@ -1,10 +1,19 @@
 //! What the pipeline reads in an item: ykien-text's analysis, spam verdict, sentiment and
 //! topic, the masked copy of the text and the index text, as one storable record.
+//!
+//! The topic and sentiment models can be replaced while workers run: officers' labels are
+//! learnt by `ykien model retrain` (see [`crate::learn`]), which stores the new model in the
+//! database; each worker notices the new active version and [`TextAnalyzer::install`]s it,
+//! so that jobs already running finish with the model they started with.
 
+use std::sync::{Arc, RwLock};
+
+use serde::Serialize;
 use serde_json::{Value, json};
 use ykien_store::AnalysisRecord;
-use ykien_text::analysis::{Analysis, Analyzer};
+use ykien_text::analysis::{Analysis, AnalyzeOptions, Analyzer};
 use ykien_text::pii::{MaskStyle, PiiSpan, mask};
+use ykien_text::sentiment::SentimentModel;
 use ykien_text::topics::{OTHER_ID, Taxonomy, TopicModel};
 
 use crate::prepare::index_text;
@@ -16,18 +25,92 @@ pub trait Analyze: Send + Sync + 'static {
     fn analyze(&self, text: &str) -> Result<AnalysisRecord, String>;
 }
 
-/// The shipped reading: ykien-text's models, loaded once and shared by every job.
-pub struct TextAnalyzer {
+/// Which stored model versions a reader uses (None: the shipped seeds or lexicon).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ModelVersions {
+    pub topic: Option<i64>,
+    pub sentiment: Option<i64>,
+}
+
+/// One set of models, swapped as a whole.
+struct Reader {
     analyzer: Analyzer,
-    topics: TopicModel,
+    topics: Arc<TopicModel>,
+    versions: ModelVersions,
+}
+
+impl Reader {
+    fn new(
+        topics: Option<TopicModel>,
+        sentiment: Option<SentimentModel>,
+        versions: ModelVersions,
+    ) -> Reader {
+        let topics =
+            Arc::new(topics.unwrap_or_else(|| TopicModel::seed_only(Taxonomy::embedded().clone())));
+        // The topic is predicted here, from the normalized text; the analyzer's own seed
+        // topics are not used, so the trained model is not handed to it (no double work).
+        let analyzer = Analyzer::new(AnalyzeOptions {
+            sentiment_model: sentiment.map(Arc::new),
+            ..AnalyzeOptions::default()
+        });
+        Reader {
+            analyzer,
+            topics,
+            versions,
+        }
+    }
+}
+
+/// The shipped reading: ykien-text's models, loaded once and shared by every job, and
+/// replaced when a retrained model is activated.
+pub struct TextAnalyzer {
+    current: RwLock<Arc<Reader>>,
 }
 
 impl Default for TextAnalyzer {
     fn default() -> Self {
+        TextAnalyzer::with_models(None, None, ModelVersions::default())
+    }
+}
+
+impl TextAnalyzer {
+    /// An analyzer with trained models (None: the shipped seeds, the lexicon).
+    pub fn with_models(
+        topics: Option<TopicModel>,
+        sentiment: Option<SentimentModel>,
+        versions: ModelVersions,
+    ) -> TextAnalyzer {
         TextAnalyzer {
-            analyzer: Analyzer::default(),
-            topics: TopicModel::seed_only(Taxonomy::embedded().clone()),
+            current: RwLock::new(Arc::new(Reader::new(topics, sentiment, versions))),
         }
+    }
+
+    /// Replaces the models; jobs in progress finish with the old ones.
+    pub fn install(
+        &self,
+        topics: Option<TopicModel>,
+        sentiment: Option<SentimentModel>,
+        versions: ModelVersions,
+    ) {
+        let reader = Arc::new(Reader::new(topics, sentiment, versions));
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = reader;
+    }
+
+    fn reader(&self) -> Arc<Reader> {
+        self.current
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// The stored versions in use.
+    pub fn versions(&self) -> ModelVersions {
+        self.reader().versions
+    }
+
+    /// The topic model in use.
+    pub fn topic_model(&self) -> Arc<TopicModel> {
+        self.reader().topics.clone()
     }
 }
 
@@ -53,10 +136,11 @@ fn round3(x: f32) -> f64 {
 
 impl Analyze for TextAnalyzer {
     fn analyze(&self, text: &str) -> Result<AnalysisRecord, String> {
-        let a: Analysis = self.analyzer.analyze(text);
+        let reader = self.reader();
+        let a: Analysis = reader.analyzer.analyze(text);
         // The analysis already holds the spam verdict and the sentiment of `text`.
         let (spam, sentiment) = (&a.spam, &a.sentiment);
-        let topic = self
+        let topic = reader
             .topics
             .predict(&a.normalized, 1, 0.0)
             .into_iter()
@@ -98,6 +182,7 @@ impl Analyze for TextAnalyzer {
                 "confidence": round3(sentiment.confidence),
             },
             "topic": topic.as_ref().map(|t| json!({ "id": t.id, "score": round3(t.score), "terms": t.terms })),
+            "models": reader.versions,
         });
         Ok(AnalysisRecord {
             analysis,

@@ -12,13 +12,15 @@
 
 mod analyze;
 mod error;
+pub mod import;
+pub mod learn;
 mod prepare;
 mod search;
 mod snippet;
 mod suggest;
 mod worker;
 
-pub use analyze::{Analyze, TextAnalyzer};
+pub use analyze::{Analyze, ModelVersions, TextAnalyzer};
 pub use error::ListenError;
 pub use prepare::{dedup_text, index_text, search_key};
 pub use search::{Hit, search};

@@ -182,6 +182,7 @@ on_both_backends!(
     failing_analysis_is_retried_then_recorded,
     a_dead_workers_job_is_taken_over,
     a_job_that_keeps_killing_workers_is_given_up,
+    a_batch_stores_what_it_still_holds,
 );
 
 async fn submitted_items_become_searchable(t: &TestDb) {
@@ -452,4 +453,57 @@ async fn a_job_that_keeps_killing_workers_is_given_up(t: &TestDb) {
         "{:?}",
         it.status_reason
     );
+}
+
+/// Workers claim and store jobs in batches: a batch stores the jobs whose lease it still
+/// holds, and leaves the one another worker took over to that worker.
+async fn a_batch_stores_what_it_still_holds(t: &TestDb) {
+    let s = &t.store;
+    let mut ids = Vec::new();
+    for text in [
+        "Cầu Thăng Long ùn tắc.",
+        "Chợ Ngọc Hà ngập.",
+        "Đèn đường ngõ 5 hỏng.",
+    ] {
+        ids.push(submit(s, None, item(WARD, text)).await.unwrap().id);
+    }
+    let slow = s
+        .claim_jobs("slow", Duration::from_secs(1), 10)
+        .await
+        .unwrap();
+    let claimed: Vec<i64> = slow.iter().map(|j| j.item_id).collect();
+    assert_eq!(claimed, ids, "oldest first, all in one claim");
+    assert!(slow.iter().all(|j| !j.text.is_empty()), "texts come along");
+    assert!(
+        s.claim_jobs("other", Duration::from_secs(1), 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "leased jobs are not claimed twice"
+    );
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    // The slow worker's leases ran out; another worker takes the oldest job over.
+    let fast = s
+        .claim_jobs("fast", Duration::from_secs(60), 1)
+        .await
+        .unwrap();
+    assert_eq!(fast.len(), 1);
+    assert_eq!(fast[0].item_id, ids[0]);
+    let analyzer = ykien_listen::TextAnalyzer::default();
+    let recs: Vec<_> = slow
+        .iter()
+        .map(|j| analyzer.analyze(&j.text).unwrap())
+        .collect();
+    let batch: Vec<_> = slow.iter().zip(&recs).collect();
+    let stored = s.complete_analyses(&batch).await.unwrap();
+    assert_eq!(stored, vec![false, true, true]);
+    assert_eq!(s.item(None, ids[0]).await.unwrap().status, "pending");
+    assert_eq!(s.item(None, ids[1]).await.unwrap().status, "analyzed");
+    let rec = analyzer.analyze(&fast[0].text).unwrap();
+    assert_eq!(
+        s.complete_analyses(&[(&fast[0], &rec)]).await.unwrap(),
+        vec![true]
+    );
+    let q = s.queue_stats().await.unwrap();
+    assert_eq!((q.queued, q.running, q.done), (0, 0, 3));
 }

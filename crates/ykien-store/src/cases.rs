@@ -24,9 +24,10 @@
 //! Every change writes its audit row in the same transaction: the audit log is the case's
 //! full history.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDateTime, NaiveTime, Utc, Weekday};
+use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use ykien_core::calendar::WorkCalendar;
 use ykien_core::{Actor, Permission, Scope, UnitId, can};
 
 use crate::audit::audit;
@@ -71,9 +72,10 @@ impl Severity {
         }
     }
 
-    /// The default due date of a case of this severity opened (or reopened) at `from`.
-    pub fn due_from(self, from: DateTime<Utc>) -> DateTime<Utc> {
-        due_after(from, Duration::hours(self.working_hours()))
+    /// The default due date of a case of this severity opened (or reopened) at `from`,
+    /// counted in the working hours of `calendar` (office hours, weekends and holidays).
+    pub fn due_from(self, calendar: &WorkCalendar, from: DateTime<Utc>) -> DateTime<Utc> {
+        calendar.due_after(from, Duration::hours(self.working_hours()))
     }
 }
 
@@ -245,49 +247,6 @@ pub struct CaseFilter {
     pub overdue: bool,
     /// 0: the default (200).
     pub limit: u32,
-}
-
-// ---------------------------------------------------------------------------------------------
-// Working hours
-
-/// Hanoi's offset from UTC (Asia/Ho_Chi_Minh has had no daylight saving since 1975).
-const LOCAL_OFFSET_HOURS: i64 = 7;
-
-/// Office hours, minutes after local midnight, Monday to Friday: 8:00–12:00 and 13:30–17:30
-/// (the working day the issue sets for iHanoi's deadlines).
-const WORKING_WINDOWS: [(i64, i64); 2] = [(8 * 60, 12 * 60), (13 * 60 + 30, 17 * 60 + 30)];
-
-/// The moment `work` of working time has passed since `start`, counting only Monday to
-/// Friday 8:00–12:00 and 13:30–17:30 in Hanoi (UTC+7). Time outside those windows does not
-/// count: a case opened on Friday at 16:00 with 4 working hours is due on Monday at 10:30.
-/// Public holidays are not known here and count as working days.
-pub fn due_after(start: DateTime<Utc>, work: Duration) -> DateTime<Utc> {
-    let offset = Duration::hours(LOCAL_OFFSET_HOURS);
-    let mut t: NaiveDateTime = start.naive_utc() + offset;
-    let mut left = work.max(Duration::zero());
-    loop {
-        let day = t.date();
-        let midnight = day.and_time(NaiveTime::MIN);
-        if !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
-            for (a, b) in WORKING_WINDOWS {
-                let (open, close) = (
-                    midnight + Duration::minutes(a),
-                    midnight + Duration::minutes(b),
-                );
-                if t >= close {
-                    continue;
-                }
-                let from = t.max(open);
-                let available = close - from;
-                if left <= available {
-                    return (from + left - offset).and_utc();
-                }
-                left -= available;
-                t = close;
-            }
-        }
-        t = midnight + Duration::days(1);
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -519,10 +478,11 @@ impl Store {
             .check_case_items(actor, &unit.path, &new.item_ids)
             .await?;
         let at = now();
-        let due = new
-            .due_at
-            .unwrap_or_else(|| new.severity.due_from(ts(at)))
-            .timestamp();
+        let due = match new.due_at {
+            Some(due) => due,
+            None => new.severity.due_from(&self.work_calendar().await?, ts(at)),
+        }
+        .timestamp();
         let actor_id = actor.map(|a| a.user_id);
         let severity = new.severity.as_str();
         let id: i64 = db!(self, |pool| {
@@ -648,6 +608,11 @@ impl Store {
         };
         let severity = Severity::parse(&r.severity)?;
         let target = step.target();
+        // Only a reopening sets a new due date; the calendar is read for it alone.
+        let calendar = match step {
+            Transition::Reopen => self.work_calendar().await?,
+            _ => WorkCalendar::default(),
+        };
         let at = now();
         let actor_id = actor.map(|a| a.user_id);
         db!(self, |pool| {
@@ -686,7 +651,7 @@ impl Store {
                          updated_at = $3 WHERE id = $4 AND status = $5",
                     )
                     .bind(target.as_str())
-                    .bind(severity.due_from(ts(at)).timestamp())
+                    .bind(severity.due_from(&calendar, ts(at)).timestamp())
                     .bind(at)
                     .bind(case_id)
                     .bind(from.as_str())
@@ -1031,7 +996,9 @@ impl Store {
         }
         let severity = Severity::parse(&r.severity)?;
         let at = now();
-        let due = severity.due_from(ts(at)).timestamp();
+        let due = severity
+            .due_from(&self.work_calendar().await?, ts(at))
+            .timestamp();
         let actor_id = actor.map(|a| a.user_id);
         let id: i64 = db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
@@ -1204,7 +1171,7 @@ fn check_step(step: &Transition, from: CaseStatus) -> Result<(), StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use chrono::{Datelike, TimeZone};
 
     /// A moment given in Hanoi time.
     fn hn(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
@@ -1217,63 +1184,64 @@ mod tests {
 
     #[test]
     fn working_hours_skip_nights_lunch_and_weekends() {
+        let cal = WorkCalendar::default();
         // 2026-11-27 is a Friday.
         assert_eq!(
             hn(2026, 11, 27, 0, 0)
                 .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap())
                 .weekday(),
-            Weekday::Fri
+            chrono::Weekday::Fri
         );
         let urgent = Severity::Urgent;
         let normal = Severity::Normal;
         // Friday 16:00 + 4 h: 1 h 30 on Friday, 2 h 30 on Monday from 8:00.
         assert_eq!(
-            urgent.due_from(hn(2026, 11, 27, 16, 0)),
+            urgent.due_from(&cal, hn(2026, 11, 27, 16, 0)),
             hn(2026, 11, 30, 10, 30)
         );
         // Monday 8:00 + 4 h: the morning exactly.
         assert_eq!(
-            urgent.due_from(hn(2026, 11, 30, 8, 0)),
+            urgent.due_from(&cal, hn(2026, 11, 30, 8, 0)),
             hn(2026, 11, 30, 12, 0)
         );
         // Monday 10:00 + 4 h: 2 h before lunch, 2 h after 13:30.
         assert_eq!(
-            urgent.due_from(hn(2026, 11, 30, 10, 0)),
+            urgent.due_from(&cal, hn(2026, 11, 30, 10, 0)),
             hn(2026, 11, 30, 15, 30)
         );
         // During lunch the clock waits for 13:30.
         assert_eq!(
-            urgent.due_from(hn(2026, 11, 30, 12, 45)),
+            urgent.due_from(&cal, hn(2026, 11, 30, 12, 45)),
             hn(2026, 11, 30, 17, 30)
         );
         // Before opening: the day starts at 8:00.
         assert_eq!(
-            normal.due_from(hn(2026, 12, 1, 6, 0)),
+            normal.due_from(&cal, hn(2026, 12, 1, 6, 0)),
             hn(2026, 12, 1, 17, 30)
         );
         // Normal from Tuesday 9:15: 2 h 45 + 4 h on Tuesday, 1 h 15 on Wednesday.
         assert_eq!(
-            normal.due_from(hn(2026, 12, 1, 9, 15)),
+            normal.due_from(&cal, hn(2026, 12, 1, 9, 15)),
             hn(2026, 12, 2, 9, 15)
         );
         // Saturday and Sunday do not count; after closing counts from the next morning.
         assert_eq!(
-            urgent.due_from(hn(2026, 11, 28, 11, 0)),
+            urgent.due_from(&cal, hn(2026, 11, 28, 11, 0)),
             hn(2026, 11, 30, 12, 0)
         );
         assert_eq!(
-            urgent.due_from(hn(2026, 11, 27, 18, 0)),
+            urgent.due_from(&cal, hn(2026, 11, 27, 18, 0)),
             hn(2026, 11, 30, 12, 0)
         );
         // Normal on Friday afternoon spans the weekend.
         assert_eq!(
-            normal.due_from(hn(2026, 11, 27, 15, 0)),
+            normal.due_from(&cal, hn(2026, 11, 27, 15, 0)),
             hn(2026, 11, 30, 15, 0)
         );
         // Seconds are kept.
         let start = hn(2026, 11, 30, 9, 0) + Duration::seconds(17);
         assert_eq!(
-            urgent.due_from(start),
+            urgent.due_from(&cal, start),
             hn(2026, 11, 30, 14, 30) + Duration::seconds(17)
         );
     }

@@ -90,6 +90,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "labels",
         include_str!("../migrations/sqlite/0007_labels.sql"),
     ),
+    (
+        8,
+        "calendar",
+        include_str!("../migrations/sqlite/0008_calendar.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -127,12 +132,17 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         "labels",
         include_str!("../migrations/postgres/0007_labels.sql"),
     ),
+    (
+        8,
+        "calendar",
+        include_str!("../migrations/postgres/0008_calendar.sql"),
+    ),
 ];
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The newest schema version this binary can run.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {
     Migrator::with_migrations(

@@ -72,18 +72,20 @@ pub struct QueueStats {
     pub failed: i64,
 }
 
+// Claims up to $4 jobs in one statement, and returns each with its item's text, so that a
+// worker takes a batch in one short write (one lock, one commit) rather than one per job.
 const CLAIM_SQLITE: &str = "UPDATE jobs SET state = 'running', attempts = attempts + 1, \
     locked_until = $1, locked_by = $2, updated_at = $3 \
-    WHERE id = (SELECT id FROM jobs WHERE (state = 'queued' AND run_at <= $3) \
-    OR (state = 'running' AND locked_until < $3) ORDER BY run_at, id LIMIT 1) \
-    RETURNING id, kind, item_id, attempts";
+    WHERE id IN (SELECT id FROM jobs WHERE (state = 'queued' AND run_at <= $3) \
+    OR (state = 'running' AND locked_until < $3) ORDER BY run_at, id LIMIT $4) \
+    RETURNING id, kind, item_id, attempts, (SELECT text FROM items WHERE items.id = jobs.item_id)";
 
 const CLAIM_POSTGRES: &str = "UPDATE jobs SET state = 'running', attempts = attempts + 1, \
     locked_until = $1, locked_by = $2, updated_at = $3 \
-    WHERE id = (SELECT id FROM jobs WHERE (state = 'queued' AND run_at <= $3) \
-    OR (state = 'running' AND locked_until < $3) ORDER BY run_at, id LIMIT 1 \
+    WHERE id IN (SELECT id FROM jobs WHERE (state = 'queued' AND run_at <= $3) \
+    OR (state = 'running' AND locked_until < $3) ORDER BY run_at, id LIMIT $4 \
     FOR UPDATE SKIP LOCKED) \
-    RETURNING id, kind, item_id, attempts";
+    RETURNING id, kind, item_id, attempts, (SELECT text FROM items WHERE items.id = jobs.item_id)";
 
 fn secs(d: Duration) -> i64 {
     i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 4)
@@ -109,16 +111,29 @@ impl Store {
         worker: &str,
         lease: Duration,
     ) -> Result<Option<Job>, StoreError> {
+        Ok(self.claim_jobs(worker, lease, 1).await?.pop())
+    }
+
+    /// Leases up to `max` due jobs (or ones whose lease ran out) to `worker` for `lease`, in
+    /// one statement, oldest first.
+    pub async fn claim_jobs(
+        &self,
+        worker: &str,
+        lease: Duration,
+        max: usize,
+    ) -> Result<Vec<Job>, StoreError> {
         let at = now();
         let until = at.saturating_add(secs(lease).max(1));
-        let row: Option<(i64, String, i64, i64)> = match &self.db {
+        let max = i64::try_from(max.max(1)).unwrap_or(1);
+        let mut rows: Vec<(i64, String, i64, i64, Option<String>)> = match &self.db {
             Db::Sqlite(pool) => {
                 let mut tx = pool.begin_write().await?;
                 let r = sqlx::query_as(CLAIM_SQLITE)
                     .bind(until)
                     .bind(worker)
                     .bind(at)
-                    .fetch_optional(&mut *tx)
+                    .bind(max)
+                    .fetch_all(&mut *tx)
                     .await?;
                 tx.commit().await?;
                 r
@@ -128,26 +143,22 @@ impl Store {
                     .bind(until)
                     .bind(worker)
                     .bind(at)
-                    .fetch_optional(pool)
+                    .bind(max)
+                    .fetch_all(pool)
                     .await?
             }
         };
-        let Some((id, kind, item_id, attempts)) = row else {
-            return Ok(None);
-        };
-        let text: Option<String> = crate::db::db!(self, |pool| {
-            sqlx::query_scalar("SELECT text FROM items WHERE id = $1")
-                .bind(item_id)
-                .fetch_optional(pool)
-                .await?
-        });
-        Ok(Some(Job {
-            id,
-            kind,
-            item_id,
-            attempts,
-            text: text.unwrap_or_default(),
-        }))
+        rows.sort_by_key(|r| r.0);
+        Ok(rows
+            .into_iter()
+            .map(|(id, kind, item_id, attempts, text)| Job {
+                id,
+                kind,
+                item_id,
+                attempts,
+                text: text.unwrap_or_default(),
+            })
+            .collect())
     }
 
     /// Stores an item's analysis and marks its job done, in one transaction with the audit
@@ -157,76 +168,99 @@ impl Store {
         job: &Job,
         rec: &AnalysisRecord,
     ) -> Result<bool, StoreError> {
+        let done = self
+            .complete_analyses(std::slice::from_ref(&(job, rec)))
+            .await?;
+        Ok(done.first().copied().unwrap_or(false))
+    }
+
+    /// Stores the analyses of a batch of jobs in one transaction (each with its audit row):
+    /// one lock and one commit for the batch, which is what lets the pipeline keep up with
+    /// intake on SQLite's single writer. Per job, true when stored; false (nothing of that job
+    /// written, the others still are) when its lease was lost to another worker.
+    pub async fn complete_analyses(
+        &self,
+        done: &[(&Job, &AnalysisRecord)],
+    ) -> Result<Vec<bool>, StoreError> {
         let at = now();
-        let analysis = rec.analysis.to_string();
+        let mut stored = Vec::with_capacity(done.len());
+        if done.is_empty() {
+            return Ok(stored);
+        }
         crate::db::db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let n = sqlx::query(
-                "UPDATE jobs SET state = 'done', locked_until = NULL, last_error = NULL, \
-                 updated_at = $1 WHERE id = $2 AND state = 'running' AND attempts = $3",
-            )
-            .bind(at)
-            .bind(job.id)
-            .bind(job.attempts)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if n == 0 {
-                tx.rollback().await?;
-                return Ok(false);
-            }
-            let path: Option<String> = sqlx::query_scalar(
-                "UPDATE items SET status = 'analyzed', status_reason = NULL, analysis = $1, \
-                 analyzed_at = $2, language = $3, spam_label = $4, spam_score = $5, \
-                 is_hidden = $6, sentiment = $7, topic = $8, text_masked = $9, search_text = $10 \
-                 WHERE id = $11 \
-                 RETURNING (SELECT path FROM units WHERE units.id = items.unit_id)",
-            )
-            .bind(&analysis)
-            .bind(at)
-            .bind(&rec.language)
-            .bind(&rec.spam_label)
-            .bind(rec.spam_score)
-            .bind(rec.is_hidden)
-            .bind(&rec.sentiment)
-            .bind(&rec.topic)
-            .bind(&rec.text_masked)
-            .bind(&rec.search_text)
-            .bind(job.item_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            sqlx::query("DELETE FROM item_places WHERE item_id = $1")
-                .bind(job.item_id)
-                .execute(&mut *tx)
-                .await?;
-            for (unit, span) in &rec.places {
-                sqlx::query(
-                    "INSERT INTO item_places (item_id, unit_id, span_start, span_end) \
-                     SELECT $1, id, $3, $4 FROM units WHERE id = $2 ON CONFLICT DO NOTHING",
+            for &(job, rec) in done {
+                let n = sqlx::query(
+                    "UPDATE jobs SET state = 'done', locked_until = NULL, last_error = NULL, \
+                     updated_at = $1 WHERE id = $2 AND state = 'running' AND attempts = $3",
                 )
-                .bind(job.item_id)
-                .bind(unit)
-                .bind(span.start as i64)
-                .bind(span.end as i64)
+                .bind(at)
+                .bind(job.id)
+                .bind(job.attempts)
                 .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if n == 0 {
+                    // Lost to another worker: nothing of this job was written.
+                    stored.push(false);
+                    continue;
+                }
+                let path: Option<String> = sqlx::query_scalar(
+                    "UPDATE items SET status = 'analyzed', status_reason = NULL, analysis = $1, \
+                     analyzed_at = $2, language = $3, spam_label = $4, spam_score = $5, \
+                     is_hidden = $6, sentiment = $7, topic = $8, text_masked = $9, search_text = $10 \
+                     WHERE id = $11 \
+                     RETURNING (SELECT path FROM units WHERE units.id = items.unit_id)",
+                )
+                .bind(rec.analysis.to_string())
+                .bind(at)
+                .bind(&rec.language)
+                .bind(&rec.spam_label)
+                .bind(rec.spam_score)
+                .bind(rec.is_hidden)
+                .bind(&rec.sentiment)
+                .bind(&rec.topic)
+                .bind(&rec.text_masked)
+                .bind(&rec.search_text)
+                .bind(job.item_id)
+                .fetch_optional(&mut *tx)
                 .await?;
+                sqlx::query("DELETE FROM item_places WHERE item_id = $1")
+                    .bind(job.item_id)
+                    .execute(&mut *tx)
+                    .await?;
+                for (unit, span) in &rec.places {
+                    sqlx::query(
+                        "INSERT INTO item_places (item_id, unit_id, span_start, span_end) \
+                         SELECT $1, id, $3, $4 FROM units WHERE id = $2 ON CONFLICT DO NOTHING",
+                    )
+                    .bind(job.item_id)
+                    .bind(unit)
+                    .bind(span.start as i64)
+                    .bind(span.end as i64)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                // An officer's label outranks the pipeline: put the newest labels back.
+                crate::labels::reapply_labels!(tx, job.item_id)?;
+                audit!(
+                    tx,
+                    None::<i64>,
+                    "item.analyze",
+                    "item",
+                    job.item_id.to_string(),
+                    path,
+                    json!({
+                        "job": job.id, "attempt": job.attempts, "language": rec.language,
+                        "spam": rec.spam_label, "hidden": rec.is_hidden,
+                        "sentiment": rec.sentiment, "topic": rec.topic,
+                    })
+                )?;
+                stored.push(true);
             }
-            audit!(
-                tx,
-                None::<i64>,
-                "item.analyze",
-                "item",
-                job.item_id.to_string(),
-                path,
-                json!({
-                    "job": job.id, "attempt": job.attempts, "language": rec.language,
-                    "spam": rec.spam_label, "hidden": rec.is_hidden,
-                    "sentiment": rec.sentiment, "topic": rec.topic,
-                })
-            )?;
             tx.commit().await?;
         });
-        Ok(true)
+        Ok(stored)
     }
 
     /// Records a failed attempt: queued again after `backoff` while attempts remain

@@ -8,14 +8,18 @@
 //! the loader), which is unscoped and audited with no actor. Every change to accounts and units
 //! writes its audit row in the same transaction as the change.
 
+mod alerts;
 mod audit;
 mod authored;
+mod calendar;
 mod cases;
 mod db;
 mod error;
 mod items;
 mod jobs;
+mod labels;
 mod model;
+mod models;
 mod receipts;
 mod search;
 mod secret;
@@ -25,7 +29,7 @@ mod units;
 mod users;
 
 pub use cases::{
-    Case, CaseComment, CaseDetail, CaseFilter, CaseStatus, NewCase, Severity, Transition, due_after,
+    Case, CaseComment, CaseDetail, CaseFilter, CaseStatus, NewCase, Severity, Transition,
 };
 pub use db::SCHEMA_VERSION;
 pub use error::StoreError;
@@ -34,12 +38,33 @@ pub use items::{
     Submitted, content_hash,
 };
 pub use jobs::{AnalysisRecord, Failure, Job, QueueStats};
+pub use labels::{
+    Label, LabelField, LabelValue, LabelledText, SENTIMENT_VALUES, SPAM_VALUES,
+};
+pub use models::{MODEL_NAMES, ModelInfo, NewModel, StoredModel};
 pub use model::{
     AuditEvent, DbConfig, LoadReport, MemberOrg, NewUser, Session, SuccessionRow, TokenInfo,
     UnitRow, User,
 };
 pub use receipts::{CITIZEN_SOURCE, ReceiptStatus};
 pub use search::{SearchHit, SearchQuery, query_words};
+pub use alerts::{
+    Alert, AlertChannel, AlertDetail, AlertFilter, AlertItemSummary, AlertKind, AlertRule,
+    AlertSeverity, AlertStatus, AttemptOutcome, ChannelKind, Delivery, DeliveryJob, EvalItem, Lease,
+    NewAlert, NewAlertChannel, NewRule, RuleKind,
+};
+pub use attachments::{
+    Attachment, DEFAULT_MAX_PHOTO_BYTES, DEFAULT_MAX_PHOTOS_PER_ITEM, NewAttachment, sha256_hex,
+    sniff_image,
+};
+pub use imports::{
+    DEFAULT_MAX_IMPORT_BYTES, IMPORT_FORMATS, Import, ImportProgress, ImportRowError,
+    MAX_KEPT_ERRORS, NewImport, may_import,
+};
+mod attachments;
+mod imports;
+pub use feeds::{ClaimedSource, Fetch, FetchOutcome, FetchResult, NewSource, Source, SourceKind};
+mod feeds;
 pub use ykien_core::{Actor, Role, UnitId};
 
 use db::{Db, db};

@@ -20,6 +20,7 @@ pub mod routes;
 pub mod state;
 pub mod system;
 pub mod ui;
+pub mod uploads;
 pub mod wire;
 
 use std::future::Future;

@@ -37,6 +37,26 @@ pub enum Access {
     /// A JSON body names the unit a case is opened in (the actor's own by default); a unit
     /// outside the actor's subtree answers 404, and roles that do not handle cases get 403.
     CaseUnitInBody,
+    /// `{id}` in the path is an item id, and `{n}` (if any) the number of one of its photos:
+    /// scoped like the item (outside the actor's subtree, or restricted and not the actor's
+    /// to know: 404); attaching needs the item's author or an editor or above (else 403).
+    Attachment,
+    /// An importer's page, form or API call (editors and above: others get 403); a unit named
+    /// in the form outside the actor's subtree answers 404.
+    Importer,
+    /// `{id}` in the path is an import id; outside the actor's subtree the answer is 404;
+    /// roles that may not import get 403.
+    Import,
+    /// `{id}` in the path is an item id to be corrected (labelled); outside the actor's
+    /// subtree, or restricted and not the actor's to know, the answer is 404; roles that do
+    /// not handle items get 403.
+    ItemToHandle,
+    /// `{id}` in the path is a feed source id; outside the actor's subtree the answer is 404.
+    Source,
+    /// A JSON body names the unit a feed source is registered under (the actor's own by
+    /// default); a unit outside the actor's subtree answers 404, and roles that do not handle
+    /// (officers and above do) get 403.
+    SourceUnitInBody,
 }
 
 /// How a route answers, which decides what "not signed in" and "bad token" look like.
@@ -122,7 +142,8 @@ pub fn table() -> Vec<RouteSpec> {
             get(pages::report::show)
         }),
         r("POST", "/report", Reporter, Form, || {
-            post(pages::report::submit)
+            // URL-encoded or multipart with a photo; pages::report bounds both itself.
+            post(pages::report::submit).layer(DefaultBodyLimit::disable())
         }),
         r("GET", "/reports/mine", Actor, Page, || {
             get(pages::report::mine)
@@ -164,6 +185,67 @@ pub fn table() -> Vec<RouteSpec> {
         r("GET", "/api/v1/cases/suggestions", Actor, Api, || {
             get(api::cases::suggestions)
         }),
+        r("POST", "/api/v1/items/{id}/labels", ItemToHandle, Api, || {
+            post(api::labels::create)
+        }),
+        r("GET", "/api/v1/items/{id}/labels", Item, Api, || {
+            get(api::labels::list)
+        }),
+        // --- api-perf: the OpenAPI document and its interactive page (Swagger UI files,
+        // one route each; see api::openapi) ---
+        r("GET", "/api/v1/openapi.json", Public, Ops, || {
+            get(api::openapi::spec)
+        }),
+        r("GET", "/api/v1/docs", Public, Ops, || get(api::openapi::page)),
+        r("GET", "/api/v1/docs/swagger-ui.css", Public, Ops, || {
+            get(|| api::openapi::asset("swagger-ui.css"))
+        }),
+        r("GET", "/api/v1/docs/swagger-ui-bundle.js", Public, Ops, || {
+            get(|| api::openapi::asset("swagger-ui-bundle.js"))
+        }),
+        r("GET", "/api/v1/docs/swagger-ui-standalone-preset.js", Public, Ops, || {
+            get(|| api::openapi::asset("swagger-ui-standalone-preset.js"))
+        }),
+        r("GET", "/api/v1/docs/swagger-initializer.js", Public, Ops, || {
+            get(|| api::openapi::asset("swagger-initializer.js"))
+        }),
+        // --- feeds: sources and their fetch history ---
+        r("GET", "/api/v1/feeds", Actor, Api, || get(api::feeds::list)),
+        r("POST", "/api/v1/feeds", SourceUnitInBody, Api, || {
+            post(api::feeds::create)
+        }),
+        r("GET", "/api/v1/feeds/{id}/fetches", Source, Api, || {
+            get(api::feeds::fetches)
+        }),
+        // --- intake: photos, the installable report form, web imports ---
+        r("GET", "/manifest.webmanifest", Public, Ops, || {
+            get(pages::pwa::manifest)
+        }),
+        r("GET", "/sw.js", Public, Ops, || get(pages::pwa::service_worker)),
+        r("GET", "/api/v1/session/csrf", Actor, Api, || {
+            get(pages::report::session_csrf)
+        }),
+        r("POST", "/api/v1/items/{id}/attachments", Attachment, Api, || {
+            // Bounded by the configured photo limits in crate::uploads.
+            post(api::attachments::create).layer(DefaultBodyLimit::disable())
+        }),
+        r("GET", "/api/v1/items/{id}/attachments", Item, Api, || {
+            get(api::attachments::list)
+        }),
+        r("GET", "/api/v1/items/{id}/attachments/{n}", Attachment, Api, || {
+            get(api::attachments::show)
+        }),
+        r("GET", "/imports", Importer, Page, || get(pages::imports::index)),
+        r("POST", "/imports", Importer, Form, || {
+            post(pages::imports::submit).layer(DefaultBodyLimit::disable())
+        }),
+        r("GET", "/imports/{id}", Import, Page, || get(pages::imports::show)),
+        r("POST", "/api/v1/imports", Importer, Api, || {
+            post(pages::imports::api_create).layer(DefaultBodyLimit::disable())
+        }),
+        r("GET", "/api/v1/imports/{id}", Import, Api, || {
+            get(pages::imports::api_show)
+        }),
     ]
 }
 
@@ -187,14 +269,26 @@ mod tests {
             assert!(a.path.starts_with('/'), "{a:?}");
             assert!(matches!(a.method, "GET" | "POST"), "{a:?}");
             assert_eq!(
-                matches!(a.access, Access::Unit | Access::Item | Access::Case),
+                matches!(
+                    a.access,
+                    Access::Unit
+                        | Access::Item
+                        | Access::Case
+                        | Access::Source
+                        | Access::ItemToHandle
+                        | Access::Attachment
+                        | Access::Import
+                ),
                 a.path.contains("{id}"),
-                "unit, item and case routes and only they take {{id}}: {a:?}"
+                "unit, item, case and source routes and only they take {{id}}: {a:?}"
             );
             assert!(
                 !matches!(
                     a.access,
-                    Access::UnitInBody | Access::UnitsInBatch | Access::CaseUnitInBody
+                    Access::UnitInBody
+                        | Access::UnitsInBatch
+                        | Access::CaseUnitInBody
+                        | Access::SourceUnitInBody
                 ) || (a.kind == Kind::Api && a.method == "POST"),
                 "units in a body come as JSON posts: {a:?}"
             );

@@ -46,6 +46,11 @@ pub struct WebConfig {
     /// Largest request body accepted; larger ones answer 413.
     pub max_body_bytes: usize,
     pub login_limits: Limits,
+    /// The data directory, where uploaded photos and import files are kept. None: uploads
+    /// are refused (the server has nowhere to keep them).
+    pub data_dir: Option<std::path::PathBuf>,
+    /// Limits of uploaded photos and import files.
+    pub uploads: crate::uploads::UploadLimits,
 }
 
 impl Default for WebConfig {
@@ -56,6 +61,8 @@ impl Default for WebConfig {
             session_ttl: Duration::from_secs(12 * 3600),
             max_body_bytes: 64 * 1024,
             login_limits: Limits::default(),
+            data_dir: None,
+            uploads: crate::uploads::UploadLimits::default(),
         }
     }
 }

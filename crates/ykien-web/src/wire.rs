@@ -2,8 +2,11 @@
 //! so a new column in the database is not published by accident.
 
 use serde::Serialize;
+use utoipa::ToSchema;
 
-#[derive(Debug, Clone, Serialize)]
+/// An administrative unit.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"id": "00004", "name": "Phường Ba Đình", "kind": "Phường", "parent": "01", "parent_name": "Thành phố Hà Nội", "legacy": false}))]
 pub struct UnitView {
     pub id: String,
     pub name: String,
@@ -15,7 +18,9 @@ pub struct UnitView {
     pub legacy: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// The caller: its account, role and unit.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"user_id": 7, "name": "Nguyễn Văn An", "role": "officer", "unit": "00004"}))]
 pub struct Me {
     pub user_id: i64,
     pub name: String,
@@ -23,7 +28,7 @@ pub struct Me {
     pub unit: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct UnitWithChildren {
     pub unit: UnitView,
     pub children: Vec<UnitView>,

@@ -68,6 +68,11 @@ enum Command {
         #[command(subcommand)]
         cmd: cli::audit::AuditCmd,
     },
+    /// Working calendar for deadlines: holidays, and the days the Government moves each year
+    Calendar {
+        #[command(subcommand)]
+        cmd: cli::calendar::CalendarCmd,
+    },
     /// Copy the SQLite database consistently, even while the server runs
     Backup(cli::backup::BackupArgs),
     /// Split Vietnamese text into words (one sentence a line; syllables joined by _)
@@ -87,9 +92,21 @@ enum Command {
         #[command(subcommand)]
         cmd: cli::model::ModelCommand,
     },
+    /// Feeds and watched pages: add, list, remove, fetch now, fetch history
+    Feeds {
+        #[command(subcommand)]
+        cmd: cli::feeds::FeedsCmd,
+    },
+    /// Cases (vụ việc): list, overdue, show
+    Cases {
+        #[command(subcommand)]
+        cmd: cli::cases::CasesCmd,
+    },
 }
 
 fn main() -> std::process::ExitCode {
+    // reqwest is built without a TLS provider of its own: install ring's before any client.
+    ykien_feeds::install_crypto_provider();
     let args = Cli::parse();
     let code = match run(args) {
         Ok(()) => 0,
@@ -111,6 +128,7 @@ fn run(args: Cli) -> anyhow::Result<()> {
         Command::User { cmd } => cli::runtime()?.block_on(cli::user::run(&g, cmd)),
         Command::Token { cmd } => cli::runtime()?.block_on(cli::token::run(&g, cmd)),
         Command::Audit { cmd } => cli::runtime()?.block_on(cli::audit::run(&g, cmd)),
+        Command::Calendar { cmd } => cli::runtime()?.block_on(cli::calendar::run(&g, cmd)),
         Command::Backup(a) => cli::runtime()?.block_on(cli::backup::run(&g, a)),
         Command::Segment(a) => cli::text::segment(a),
         Command::Normalize(a) => cli::text::normalize(a),
@@ -118,6 +136,8 @@ fn run(args: Cli) -> anyhow::Result<()> {
         Command::Analyze(a) => cli::text::analyze(a),
         Command::Ingest(a) => cli::runtime()?.block_on(cli::ingest::run(&g, a)),
         Command::Search(a) => cli::runtime()?.block_on(cli::search::run(&g, a)),
-        Command::Model { cmd } => cli::model::run(cmd),
+        Command::Model { cmd } => cli::model::run(&g, cmd),
+        Command::Feeds { cmd } => cli::runtime()?.block_on(cli::feeds::run(&g, cmd)),
+        Command::Cases { cmd } => cli::runtime()?.block_on(cli::cases::run(&g, cmd)),
     }
 }

@@ -9,7 +9,6 @@ CREATE TABLE alert_rules (
     kind          TEXT NOT NULL CHECK (kind IN ('threshold', 'keyword')),
     topic         TEXT,
     terms         TEXT NOT NULL DEFAULT '[]',
-    terms_folded  TEXT NOT NULL DEFAULT '[]',
     threshold     BIGINT NOT NULL DEFAULT 1,
     window_secs   BIGINT NOT NULL DEFAULT 3600,
     negative_only BOOLEAN NOT NULL DEFAULT FALSE,

@@ -62,6 +62,12 @@ on_both_backends!(
     cases_are_scoped_and_followed_by_their_reporters,
     overdue_cases_are_listed,
     cases_merge_and_split,
+    labels_are_scoped_applied_audited_and_outlast_reanalysis,
+    models_are_versioned_with_one_active,
+    calendar_adjustments_are_kept_audited_and_guarded,
+    // --- intake ---
+    attachments_are_sniffed_limited_scoped_and_audited,
+    imports_are_scoped_and_resume_from_their_cursor,
 );
 
 /// Failures that do not need a working database: both backends' error paths.

@@ -19,34 +19,46 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use utoipa::{IntoParams, ToSchema};
 use ykien_core::{Permission, can};
 use ykien_listen::{SuggestOptions, SuggestedCase, suggest_cases};
 use ykien_store::{Case, CaseDetail, CaseFilter, CaseStatus, NewCase, Severity, Transition};
 
 use crate::api::items::ApiWriter;
+use crate::api::schemas::{self, CaseCommentDoc, CaseDetailDoc, CaseDoc, SuggestedCaseDoc};
 use crate::auth::ApiCaller;
 use crate::error::WebError;
 use crate::intake::Rejected;
 use crate::state::AppState;
 
 /// `GET /api/v1/cases` filters.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Only cases in this state.
+    #[param(value_type = Option<schemas::CaseStatusDoc>)]
     pub status: Option<String>,
     /// Only cases past their due date and not yet answered.
     pub overdue: Option<bool>,
+    /// At most this many (0 or absent: the store's default).
     pub limit: Option<u32>,
 }
 
 /// A new case. The unit defaults to the caller's own; severity to normal; the due date to
 /// the severity's default in working hours.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"title": "Phản ánh ngập úng đường Đội Cấn", "unit": "00004",
+                          "severity": "urgent", "items": [4711, 4712]}))]
 pub struct CaseInput {
     pub title: String,
+    /// Unit id; the caller's own by default.
     pub unit: Option<String>,
+    /// `normal` by default: due in 8 working hours; `urgent`: in 4.
+    #[schema(value_type = Option<schemas::SeverityDoc>)]
     pub severity: Option<String>,
+    /// Items the case groups, each in the caller's scope.
     #[serde(default)]
     pub items: Vec<i64>,
     /// RFC 3339 date-time.
@@ -55,44 +67,54 @@ pub struct CaseInput {
 
 /// One workflow step: `verify`, `forward` (with `to` and optionally `reference`), `answer`,
 /// `close` or `reopen`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"action": "forward", "to": "iHanoi", "reference": "HN-2026-11-0042"}))]
 pub struct TransitionInput {
+    /// `verify`, `forward`, `answer`, `close` or `reopen`.
+    #[schema(example = "verify")]
     pub action: String,
+    /// Forward only: a unit id, a member organization id, or the name of an outside body.
     pub to: Option<String>,
+    /// Forward only: the receiving body's reference.
     pub reference: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"body": "Đã liên hệ tổ trưởng tổ dân phố."}))]
 pub struct CommentInput {
     pub body: String,
 }
 
 /// `{"assignee": <user id>}`, or `{"assignee": null}` to unassign.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"assignee": 7}))]
 pub struct AssignInput {
     pub assignee: Option<i64>,
 }
 
 /// Items to add to a case.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"items": [4713]}))]
 pub struct ItemsInput {
     pub items: Vec<i64>,
 }
 
 /// The case to merge into the one in the path.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"from": 13}))]
 pub struct MergeInput {
     pub from: i64,
 }
 
 /// Items to split off into a new case, and its title.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"items": [4712], "title": "Ngập úng phố Kim Mã"}))]
 pub struct SplitInput {
     pub items: Vec<i64>,
     pub title: String,
@@ -154,6 +176,17 @@ fn parse_step(input: TransitionInput) -> Result<Transition, Rejected> {
 }
 
 /// `GET /api/v1/cases`: the caller's cases, soonest due first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases",
+    tag = "cases",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "The caller's cases, soonest due first", body = Vec<CaseDoc>),
+        (status = 401, description = "No valid token or session", body = schemas::ErrorBody),
+        (status = 422, description = "An unknown status or a malformed filter", body = schemas::ErrorBody),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     ApiCaller(actor): ApiCaller,
@@ -169,6 +202,22 @@ pub async fn list(
 }
 
 /// `POST /api/v1/cases`: 201 with the case and its Location.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases",
+    tag = "cases",
+    request_body = CaseInput,
+    responses(
+        (status = 201, description = "Opened", body = CaseDetailDoc,
+         headers(("Location" = String, description = "The case's address"))),
+        (status = 400, description = "Not JSON, or not sent as application/json", body = schemas::ErrorBody),
+        (status = 401, description = "No valid token or session", body = schemas::ErrorBody),
+        (status = 403, description = "The caller's role does not handle cases, or a session write without its CSRF token", body = schemas::ErrorBody),
+        (status = 404, description = "The unit or an item does not exist or is outside the caller's subtree", body = schemas::ErrorBody),
+        (status = 422, description = "Well-formed but refused; the message says why", body = schemas::ErrorBody),
+        (status = 409, description = "An item already belongs to another case", body = schemas::ErrorBody),
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     ApiWriter(actor): ApiWriter,
@@ -211,6 +260,18 @@ pub async fn create(
 }
 
 /// `GET /api/v1/cases/{id}`: a handler's full view, or a reporter's view of its own items.
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases/{id}",
+    tag = "cases",
+    params(("id" = i64, Path, description = "Case id", example = 12)),
+    responses(
+        (status = 200, description = "A handler's full view, or the view of someone who filed one of its items", body = CaseDetailDoc),
+        (status = 401, description = "No valid token or session", body = schemas::ErrorBody),
+        (status = 403, description = "The caller's role does not handle cases, or a session write without its CSRF token", body = schemas::ErrorBody),
+        (status = 404, description = "No such case, or outside the caller's subtree", body = schemas::ErrorBody),
+    )
+)]
 pub async fn show(
     State(state): State<AppState>,
     ApiCaller(actor): ApiCaller,
@@ -221,6 +282,22 @@ pub async fn show(
 }
 
 /// `POST /api/v1/cases/{id}/transition`: the case after the step.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/transition",
+    tag = "cases",
+    params(("id" = i64, Path, description = "Case id", example = 12)),
+    request_body = TransitionInput,
+    responses(
+        (status = 200, description = "The case after the step", body = CaseDetailDoc),
+        (status = 400, description = "Not JSON, or not sent as application/json", body = schemas::ErrorBody),
+        (status = 401, description = "No valid token or session", body = schemas::ErrorBody),
+        (status = 403, description = "The caller's role does not handle cases, or a session write without its CSRF token", body = schemas::ErrorBody),
+        (status = 404, description = "No such case, or outside the caller's subtree", body = schemas::ErrorBody),
+        (status = 422, description = "A step the workflow does not allow from the case's state, or an unknown action", body = schemas::ErrorBody),
+        (status = 409, description = "The case was changed meanwhile: reload it and try again", body = schemas::ErrorBody),
+    )
+)]
 pub async fn transition(
     State(state): State<AppState>,
     ApiWriter(actor): ApiWriter,
@@ -233,6 +310,21 @@ pub async fn transition(
 }
 
 /// `POST /api/v1/cases/{id}/comments`: 201 with the comment.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/comments",
+    tag = "cases",
+    params(("id" = i64, Path, description = "Case id", example = 12)),
+    request_body = CommentInput,
+    responses(
+        (status = 201, description = "The comment", body = CaseCommentDoc),
+        (status = 400, description = "Not JSON, or not sent as application/json", body = schemas::ErrorBody),
+        (status = 401, description = "No valid token or session", body = schemas::ErrorBody),
+        (status = 403, description = "The caller's role does not handle cases, or a session write without its CSRF token", body = schemas::ErrorBody),
+        (status = 404, description = "No such case, or outside the caller's subtree", body = schemas::ErrorBody),
+        (status = 422, description = "Well-formed but refused; the message says why", body = schemas::ErrorBody),
+    )
+)]
 pub async fn comment(
     State(state): State<AppState>,
     ApiWriter(actor): ApiWriter,
@@ -246,6 +338,21 @@ pub async fn comment(
 }
 
 /// `POST /api/v1/cases/{id}/assign`: the case with its new assignee.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/assign",
+    tag = "cases",
+    params(("id" = i64, Path, description = "Case id", example = 12)),
+    request_body = AssignInput,
+    responses(
+        (status = 200, description = "The case with its new assignee", body = CaseDetailDoc),
+        (status = 400, description = "Not JSON, or not sent as application/json", body = schemas::ErrorBody),
+        (status = 401, description = "No valid token or session", body = schemas::ErrorBody),
+        (status = 403, description = "The caller's role does not handle cases, or a session write without its CSRF token", body = schemas::ErrorBody),
+        (status = 404, description = "No such case or assignee in the caller's subtree", body = schemas::ErrorBody),
+        (status = 422, description = "Well-formed but refused; the message says why", body = schemas::ErrorBody),
+    )
+)]
 pub async fn assign(
     State(state): State<AppState>,
     ApiWriter(actor): ApiWriter,
@@ -260,6 +367,22 @@ pub async fn assign(
 }
 
 /// `POST /api/v1/cases/{id}/items`: the case with the items added.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/items",
+    tag = "cases",
+    params(("id" = i64, Path, description = "Case id", example = 12)),
+    request_body = ItemsInput,
+    responses(
+        (status = 200, description = "The case with the items added", body = CaseDetailDoc),
+        (status = 400, description = "Not JSON, or not sent as application/json", body = schemas::ErrorBody),
+        (status = 401, description = "No valid token or session", body = schemas::ErrorBody),
+        (status = 403, description = "The caller's role does not handle cases, or a session write without its CSRF token", body = schemas::ErrorBody),
+        (status = 404, description = "No such case or item in the caller's subtree", body = schemas::ErrorBody),
+        (status = 422, description = "Well-formed but refused; the message says why", body = schemas::ErrorBody),
+        (status = 409, description = "An item already belongs to another case", body = schemas::ErrorBody),
+    )
+)]
 pub async fn add_items(
     State(state): State<AppState>,
     ApiWriter(actor): ApiWriter,
@@ -277,6 +400,22 @@ pub async fn add_items(
 }
 
 /// `POST /api/v1/cases/{id}/merge`: the case in the path after taking in `from`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/merge",
+    tag = "cases",
+    params(("id" = i64, Path, description = "Case id", example = 12)),
+    request_body = MergeInput,
+    responses(
+        (status = 200, description = "The case in the path, having taken in the other's items and comments", body = CaseDetailDoc),
+        (status = 400, description = "Not JSON, or not sent as application/json", body = schemas::ErrorBody),
+        (status = 401, description = "No valid token or session", body = schemas::ErrorBody),
+        (status = 403, description = "The caller's role does not handle cases, or a session write without its CSRF token", body = schemas::ErrorBody),
+        (status = 404, description = "Either case does not exist or is outside the caller's subtree", body = schemas::ErrorBody),
+        (status = 422, description = "Well-formed but refused; the message says why", body = schemas::ErrorBody),
+        (status = 409, description = "A case was changed meanwhile: reload and try again", body = schemas::ErrorBody),
+    )
+)]
 pub async fn merge(
     State(state): State<AppState>,
     ApiWriter(actor): ApiWriter,
@@ -294,6 +433,22 @@ pub async fn merge(
 }
 
 /// `POST /api/v1/cases/{id}/split`: 201 with the new case and its Location.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/split",
+    tag = "cases",
+    params(("id" = i64, Path, description = "Case id", example = 12)),
+    request_body = SplitInput,
+    responses(
+        (status = 201, description = "The new case holding the items split off", body = CaseDetailDoc,
+         headers(("Location" = String, description = "The new case's address"))),
+        (status = 400, description = "Not JSON, or not sent as application/json", body = schemas::ErrorBody),
+        (status = 401, description = "No valid token or session", body = schemas::ErrorBody),
+        (status = 403, description = "The caller's role does not handle cases, or a session write without its CSRF token", body = schemas::ErrorBody),
+        (status = 404, description = "No such case, or outside the caller's subtree", body = schemas::ErrorBody),
+        (status = 422, description = "Well-formed but refused; the message says why", body = schemas::ErrorBody),
+    )
+)]
 pub async fn split(
     State(state): State<AppState>,
     ApiWriter(actor): ApiWriter,
@@ -316,6 +471,16 @@ pub async fn split(
 
 /// `GET /api/v1/cases/suggestions`: groups of recent near-duplicate items not yet in a case,
 /// for handlers; other roles get an empty list (they open no cases).
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases/suggestions",
+    tag = "cases",
+    
+    responses(
+        (status = 200, description = "Groups of near-duplicate items; empty for roles that do not handle cases", body = Vec<SuggestedCaseDoc>),
+        (status = 401, description = "No valid token or session", body = schemas::ErrorBody),
+    )
+)]
 pub async fn suggestions(
     State(state): State<AppState>,
     ApiCaller(actor): ApiCaller,

@@ -15,9 +15,11 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use ykien_core::{Actor, Permission, can};
 use ykien_store::{Channel, Confidentiality, Heard, Item, NewItem, OpinionReport};
 
+use crate::api::schemas;
 use crate::auth::{ApiCaller, MaybeSigned};
 use crate::csrf::constant_time_eq;
 use crate::error::WebError;
@@ -69,26 +71,54 @@ impl FromRequestParts<AppState> for ApiWriter {
 
 /// One item as the API takes it. Unknown fields are refused, so a misspelt field name is an
 /// error rather than silently lost data.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "text": "Người dân tổ 5 phản ánh đường Đội Cấn ngập sâu sau mưa, xe máy chết máy nhiều.",
+    "unit": "00004",
+    "source": "zalo/nhom-to-dan-pho-5",
+    "channel": "api",
+    "external_id": "msg-20261129-0042",
+    "occurred_at": "2026-11-29T08:30:00+07:00",
+    "topic_hint": "giao thông",
+    "locality": "Phường Ba Đình",
+    "heard": "online"
+}))]
 pub struct ItemInput {
+    /// The text as heard, stored untouched (at most 1 MiB).
     pub text: String,
+    /// Unit id the item is filed into; the caller's own unit by default. A unit outside the
+    /// caller's subtree is answered like one that does not exist.
     pub unit: Option<String>,
+    /// Where it came from (a fanpage, a group, a system); `api/user-<id>` by default. With
+    /// `external_id` (or, without one, the normalized text) it makes the idempotency key:
+    /// sending the same item again adds nothing.
     pub source: Option<String>,
+    /// `api` by default.
+    #[schema(value_type = Option<schemas::ChannelDoc>)]
     pub channel: Option<String>,
+    /// The item's id in its source system.
     pub external_id: Option<String>,
-    /// RFC 3339 date-time, or a date (taken as midnight UTC).
+    /// RFC 3339 date-time, or a date (taken as midnight UTC); not more than a day ahead.
     pub occurred_at: Option<String>,
     pub title: Option<String>,
+    /// How to reach the author (phone, e-mail); personal data, masked for roles that need
+    /// not see it.
     pub author_contact: Option<String>,
+    /// Field or topic as the reporter names it.
     pub topic_hint: Option<String>,
     pub locality: Option<String>,
+    /// Who is concerned (residents of an area, traders, pensioners…).
     pub population: Option<String>,
     pub intensity: Option<String>,
     pub trend: Option<String>,
+    /// Heard in person or online.
+    #[schema(value_type = Option<schemas::HeardDoc>)]
     pub heard: Option<String>,
     pub quotes: Option<String>,
     pub proposed_handling: Option<String>,
+    /// `normal` by default.
+    #[schema(value_type = Option<schemas::ConfidentialityDoc>)]
     pub confidentiality: Option<String>,
 }
 
@@ -161,10 +191,12 @@ pub fn to_new_item(actor: &Actor, input: ItemInput) -> Result<NewItem, Rejected>
 }
 
 /// What a write did to one item.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"id": 4711, "status": "accepted"}))]
 pub struct Filed {
     pub id: i64,
     /// "accepted" (stored now) or "duplicate" (already there; nothing written).
+    #[schema(value_type = schemas::FiledStatusDoc)]
     pub status: &'static str,
 }
 
@@ -198,6 +230,26 @@ async fn file_one(
 }
 
 /// `POST /api/v1/items`: 201 with the new id, 200 for a duplicate.
+#[utoipa::path(
+    post,
+    path = "/api/v1/items",
+    tag = "items",
+    request_body = ItemInput,
+    responses(
+        (status = 201, description = "Stored; the analysis follows within seconds", body = Filed,
+         headers(("Location" = String, description = "The item's address"))),
+        (status = 200, description = "Already there (same source and external id, or same text): nothing written", body = Filed,
+         example = json!({"id": 4711, "status": "duplicate"})),
+        (status = 400, description = "Not JSON, or not sent as application/json", body = schemas::ErrorBody),
+        (status = 401, description = "No valid token or session", body = schemas::ErrorBody),
+        (status = 403, description = "The caller's role may not file items, or a session write without its CSRF token", body = schemas::ErrorBody),
+        (status = 404, description = "The unit does not exist or is outside the caller's subtree", body = schemas::ErrorBody),
+        (status = 413, description = "The text or the body is too large", body = schemas::ErrorBody),
+        (status = 422, description = "Well-formed but wrong: a missing text, an unknown field or value; the message says what to fix", body = schemas::ErrorBody,
+         example = json!({"error": {"status": 422, "code": "invalid", "message": "Dữ liệu không hợp lệ. unknown channel \"fax\" (expected one of: form, citizen, api, import, feed, email, other)"}})),
+        (status = 503, description = "The database is busy: send the item again", body = schemas::ErrorBody),
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     ApiWriter(actor): ApiWriter,
@@ -223,18 +275,26 @@ pub async fn create(
 }
 
 /// One entry of a batch answer, in the order of the request.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct BatchResult {
+    /// Position in the request, from 0.
     pub index: usize,
     /// "accepted", "duplicate" or "error".
+    #[schema(value_type = schemas::BatchStatusDoc)]
     pub status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
+    /// Why the item was not taken (errors only).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "not found: no such unit")]
     pub reason: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"accepted": 1, "duplicates": 0, "errors": 1, "results": [
+    {"index": 0, "status": "accepted", "id": 4712},
+    {"index": 1, "status": "error", "reason": "invalid: missing field `text`"}
+]}))]
 pub struct BatchAnswer {
     pub accepted: usize,
     pub duplicates: usize,
@@ -244,6 +304,20 @@ pub struct BatchAnswer {
 
 /// `POST /api/v1/items/batch`: a JSON array of items, each filed on its own, so one bad item
 /// costs only itself; the answer says, per index, what became of each.
+#[utoipa::path(
+    post,
+    path = "/api/v1/items/batch",
+    tag = "items",
+    request_body(content = Vec<ItemInput>, description = "1 to 500 items"),
+    responses(
+        (status = 200, description = "Each item's fate, in the order sent; one bad item costs only itself", body = BatchAnswer),
+        (status = 400, description = "Not JSON, or not sent as application/json", body = schemas::ErrorBody),
+        (status = 401, description = "No valid token or session", body = schemas::ErrorBody),
+        (status = 403, description = "The caller's role may not file items, or a session write without its CSRF token", body = schemas::ErrorBody),
+        (status = 413, description = "More than 500 items, or a body over 8 MiB: split the batch", body = schemas::ErrorBody),
+        (status = 422, description = "Not an array, or an empty one", body = schemas::ErrorBody),
+    )
+)]
 pub async fn batch(
     State(state): State<AppState>,
     ApiWriter(actor): ApiWriter,
@@ -303,30 +377,51 @@ pub async fn batch(
 
 /// An item as the API shows it, built from what the store let this caller see (masked text
 /// and no contact or analysis where the role needs no personal data).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ItemView {
     pub id: i64,
     pub unit: String,
     pub unit_name: String,
     pub source: String,
+    #[schema(value_type = schemas::ChannelDoc)]
     pub channel: String,
     pub external_id: Option<String>,
     pub author_user_id: Option<i64>,
     pub author_contact: Option<String>,
     pub received_at: DateTime<Utc>,
     pub occurred_at: Option<DateTime<Utc>>,
+    /// The original text, or a copy with personal data masked (then `masked` is true; empty
+    /// until the analysis has made the masked copy).
     pub text: String,
     pub masked: bool,
     pub title: Option<String>,
+    #[schema(value_type = schemas::OpinionReportDoc)]
     pub report: OpinionReport,
+    #[schema(value_type = schemas::ConfidentialityDoc)]
     pub confidentiality: String,
+    #[schema(value_type = schemas::ItemStatusDoc)]
     pub status: String,
+    /// Why the analysis failed, when it did.
     pub status_reason: Option<String>,
     pub language: Option<String>,
     pub spam_label: Option<String>,
     pub sentiment: Option<String>,
     pub topic: Option<String>,
+    /// Hidden by default (spam).
     pub hidden: bool,
+    /// The analysis (language, places, personal-data spans, key phrases…); withheld from
+    /// roles that need not see personal data.
+    #[schema(value_type = Option<Object>, example = json!({
+        "language": {"code": "vi", "confidence": 1.0},
+        "sentiment": {"label": "negative", "score": -0.583, "confidence": 0.952},
+        "topic": {"id": "front_activities", "score": 0.6, "terms": ["phản ánh"]},
+        "spam": {"label": "none", "score": 0.0, "injected": false, "reasons": [], "spans": []},
+        "pii": [{"kind": "phone", "start": 84, "end": 96}],
+        "places": [],
+        "keywords": [{"text": "ngập", "score": 2.464, "spans": [[56, 62]]}],
+        "fingerprint": "e9814184a51cf66d",
+        "legacy_encoding": null
+    }))]
     pub analysis: Option<serde_json::Value>,
 }
 
@@ -361,6 +456,17 @@ impl From<Item> for ItemView {
 }
 
 /// `GET /api/v1/items/{id}`: out of scope, restricted from this role, or missing are one 404.
+#[utoipa::path(
+    get,
+    path = "/api/v1/items/{id}",
+    tag = "items",
+    params(("id" = i64, Path, description = "Item id", example = 4711)),
+    responses(
+        (status = 200, description = "The item as this caller may see it", body = ItemView),
+        (status = 401, description = "No valid token or session", body = schemas::ErrorBody),
+        (status = 404, description = "No such item, outside the caller's subtree, or restricted and not the caller's to know", body = schemas::ErrorBody),
+    )
+)]
 pub async fn show(
     State(state): State<AppState>,
     ApiCaller(actor): ApiCaller,

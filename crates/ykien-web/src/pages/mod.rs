@@ -5,3 +5,6 @@ pub mod login;
 mod public_form;
 pub mod report;
 pub mod units;
+// --- intake ---
+pub mod imports;
+pub mod pwa;

@@ -1,29 +1,42 @@
-//! The collaborator's report form (mobile first: one text area, two optional fields) and
-//! "my reports". A report is filed into the reporter's own unit, through the same intake as
-//! the API; roles that may not report (viewers) get 403 from the page itself.
+//! The collaborator's report form (mobile first: one text area, two optional fields and an
+//! optional photo) and "my reports". A report is filed into the reporter's own unit, through
+//! the same intake as the API; roles that may not report (viewers) get 403 from the page
+//! itself.
+//!
+//! The form posts either URL-encoded (no photo) or multipart (with a photo). The page's
+//! script (`static/report.js`) keeps drafts that could not be sent in the browser and sends
+//! them later with the same `client_id`, which becomes the item's external id: a draft sent
+//! twice is filed once. Asked for JSON (`Accept: application/json`), the post answers JSON.
 
 use askama::Template;
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::Json;
+use axum::extract::{Form, FromRequest, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::Deserialize;
+use std::sync::atomic::Ordering;
 use ykien_core::{Actor, Permission, can};
-use ykien_store::{Channel, Confidentiality, NewItem, OpinionReport};
+use ykien_store::{Channel, Confidentiality, NewAttachment, NewItem, OpinionReport};
 use ykien_text::topics::Taxonomy;
 
-use crate::auth::{CheckedForm, HasCsrf, Signed};
+use crate::auth::{HasCsrf, Signed};
+use crate::csrf::{constant_time_eq, random_token};
 use crate::error::WebError;
 use crate::i18n::Lang;
 use crate::intake::{self, Rejected};
 use crate::state::AppState;
 use crate::ui::{Chrome, Ui};
+use crate::uploads::{self, UploadedFile, human_size};
 
 /// Longest report accepted from the form (characters); the API takes longer texts.
 pub const MAX_REPORT_CHARS: usize = 10_000;
 
 /// How many of the user's own items "my reports" lists.
 const MY_REPORTS_SHOWN: u32 = 200;
+
+/// Largest URL-encoded report form (the text, in the worst case of encoding, and the fields).
+const MAX_URLENCODED: usize = 256 * 1024;
 
 /// A choice of the topic select: the taxonomy is data, so its names come from there.
 pub struct TopicOption {
@@ -58,7 +71,10 @@ struct ReportPage {
     text: String,
     topic: String,
     place: String,
+    client_id: String,
     max_chars: usize,
+    max_photo: String,
+    max_photo_bytes: usize,
     message: Option<String>,
 }
 
@@ -72,6 +88,9 @@ pub struct ReportForm {
     topic: String,
     #[serde(default)]
     place: String,
+    /// Chosen by the browser (or the page) for this draft: the item's external id.
+    #[serde(default)]
+    client_id: String,
 }
 
 impl HasCsrf for ReportForm {
@@ -80,13 +99,23 @@ impl HasCsrf for ReportForm {
     }
 }
 
+/// A client id is what a browser's `crypto.randomUUID()` (or our own token) looks like.
+fn valid_client_id(id: &str) -> bool {
+    (8..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 fn form_page(
+    state: &AppState,
     signed: &Signed,
     ui: &Ui,
     status: StatusCode,
     f: &ReportForm,
     message: Option<String>,
 ) -> Result<Response, WebError> {
+    let limit = state.config.uploads.max_photo_bytes;
     let page = ReportPage {
         c: ui.chrome(Some(signed.bar())),
         csrf: signed.session.csrf_token.clone(),
@@ -94,18 +123,25 @@ fn form_page(
         text: f.text.clone(),
         topic: f.topic.clone(),
         place: f.place.clone(),
+        client_id: if valid_client_id(&f.client_id) {
+            f.client_id.clone()
+        } else {
+            random_token(16)
+        },
         max_chars: MAX_REPORT_CHARS,
+        max_photo: human_size(limit),
+        max_photo_bytes: limit,
         message,
     };
     Ok((status, Html(page.render()?)).into_response())
 }
 
 /// `GET /report`.
-pub async fn show(signed: Signed, ui: Ui) -> Result<Response, WebError> {
+pub async fn show(State(state): State<AppState>, signed: Signed, ui: Ui) -> Result<Response, WebError> {
     if !may_report(&signed.actor) {
         return Err(WebError::Forbidden);
     }
-    form_page(&signed, &ui, StatusCode::OK, &ReportForm::default(), None)
+    form_page(&state, &signed, &ui, StatusCode::OK, &ReportForm::default(), None)
 }
 
 #[derive(Template)]
@@ -114,29 +150,100 @@ struct DonePage {
     c: Chrome,
     id: i64,
     duplicate: bool,
+    photos: usize,
 }
 
-/// `POST /report`: files the report, then shows its number (or the form again, with what
-/// to fix and everything typed so far).
+/// Whether the caller (the page's script) asked for JSON.
+fn wants_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json") && !v.contains("text/html"))
+}
+
+/// The report form as posted, URL-encoded or multipart; `too_large` when the photo was
+/// beyond the limit (and left out).
+struct Posted {
+    form: ReportForm,
+    photo: Option<UploadedFile>,
+    too_large: Option<usize>,
+}
+
+async fn read_posted(state: &AppState, req: Request) -> Result<Posted, Rejected> {
+    if uploads::is_multipart(&req) {
+        let up = uploads::read(req, state.config.uploads.max_photo_bytes, 1)
+            .await
+            .map_err(uploads::rejected)?;
+        let field = |k: &str| up.field(k).to_string();
+        let form = ReportForm {
+            csrf: field("csrf"),
+            text: field("text"),
+            topic: field("topic"),
+            place: field("place"),
+            client_id: field("client_id"),
+        };
+        let too_large = up.too_large;
+        let photo = up.files.into_iter().find(|f| f.field == "photo");
+        return Ok(Posted {
+            form,
+            photo,
+            too_large,
+        });
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, MAX_URLENCODED)
+        .await
+        .map_err(|_| Rejected::TooLarge(format!("the form is larger than {}", human_size(MAX_URLENCODED))))?;
+    let req = Request::from_parts(parts, axum::body::Body::from(bytes));
+    let Form(form) = Form::<ReportForm>::from_request(req, state)
+        .await
+        .map_err(|e| Rejected::Web(WebError::BadRequest(e.body_text())))?;
+    Ok(Posted {
+        form,
+        photo: None,
+        too_large: None,
+    })
+}
+
+/// `POST /report`: files the report (and its photo), then shows its number, or the form
+/// again with what to fix and everything typed so far.
 pub async fn submit(
     State(state): State<AppState>,
     ui: Ui,
-    CheckedForm { signed, form: f }: CheckedForm<ReportForm>,
+    signed: Signed,
+    req: Request,
 ) -> Result<Response, Rejected> {
+    let json = wants_json(req.headers());
+    let Posted {
+        form: f,
+        photo,
+        too_large,
+    } = read_posted(&state, req).await?;
+    if !constant_time_eq(f.csrf().as_bytes(), signed.session.csrf_token.as_bytes()) {
+        state.metrics.csrf_rejected.fetch_add(1, Ordering::Relaxed);
+        return Err(WebError::Csrf.into());
+    }
     if !may_report(&signed.actor) {
         return Err(WebError::Forbidden.into());
     }
     let t = ui.t();
-    let invalid = |key: &str| {
-        form_page(
-            &signed,
-            &ui,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &f,
-            Some(t.get(key).to_string()),
-        )
-        .map_err(Rejected::from)
+    let refuse = |status: StatusCode, message: String| {
+        if json {
+            return Err(if status == StatusCode::PAYLOAD_TOO_LARGE {
+                Rejected::TooLarge(message)
+            } else {
+                Rejected::Invalid(message)
+            });
+        }
+        form_page(&state, &signed, &ui, status, &f, Some(message)).map_err(Rejected::from)
     };
+    let invalid = |key: &str| refuse(StatusCode::UNPROCESSABLE_ENTITY, t.get(key).to_string());
+    if let Some(limit) = too_large {
+        let msg = t
+            .get("intake.photo_too_large")
+            .replace("{limit}", &human_size(limit));
+        return refuse(StatusCode::PAYLOAD_TOO_LARGE, msg);
+    }
     let text = f.text.trim();
     if text.is_empty() {
         return invalid("report.error_empty");
@@ -148,6 +255,22 @@ pub async fn submit(
     if !topic.is_empty() && Taxonomy::embedded().get(topic).is_none() {
         return invalid("report.error_topic");
     }
+    let client_id = f.client_id.trim();
+    if !client_id.is_empty() && !valid_client_id(client_id) {
+        return invalid("intake.bad_client_id");
+    }
+    // The photo is checked before anything is filed, so a refused photo files nothing.
+    if let Some(p) = &photo
+        && ykien_store::sniff_image(&p.bytes).is_none()
+    {
+        return invalid("intake.photo_not_image");
+    }
+    let files = match (&photo, &state.config.data_dir) {
+        (Some(_), None) => {
+            return Err(WebError::Unavailable("no data directory for uploads".into()).into());
+        }
+        (_, dir) => dir.clone(),
+    };
     let actor = &signed.actor;
     let item = NewItem {
         unit: actor.unit.to_string(),
@@ -155,7 +278,7 @@ pub async fn submit(
         // file two reports.
         source: format!("form/user-{}", actor.user_id),
         channel: Channel::Form,
-        external_id: None,
+        external_id: Some(client_id.to_string()).filter(|s| !s.is_empty()),
         author_user_id: None,
         author_contact: None,
         occurred_at: None,
@@ -170,12 +293,68 @@ pub async fn submit(
         dedup_text: String::new(),
     };
     let filed = intake::file(&state, Some(actor), item).await?;
+    let mut photos = 0;
+    if let (Some(p), Some(dir)) = (photo, files) {
+        state
+            .store
+            .attach(
+                Some(actor),
+                &dir,
+                NewAttachment {
+                    item_id: filed.id,
+                    bytes: &p.bytes,
+                    original_name: p.name,
+                    max_bytes: state.config.uploads.max_photo_bytes,
+                    max_per_item: state.config.uploads.max_photos_per_item,
+                },
+            )
+            .await?;
+        photos = 1;
+    }
+    if json {
+        let status = if filed.created {
+            StatusCode::CREATED
+        } else {
+            StatusCode::OK
+        };
+        let body = serde_json::json!({
+            "id": filed.id, "duplicate": !filed.created, "photos": photos,
+        });
+        return Ok((status, Json(body)).into_response());
+    }
     let page = DonePage {
         c: ui.chrome(Some(signed.bar())),
         id: filed.id,
         duplicate: !filed.created,
+        photos,
     };
     Ok(Html(page.render().map_err(WebError::from)?).into_response())
+}
+
+/// `GET /api/v1/session/csrf`: the CSRF token of the caller's browser session, for the
+/// report page's script, which sends drafts queued offline long after the page that held
+/// the token was loaded (the session's token may have changed since, with a new sign-in).
+/// Reading it cross-site is impossible (no CORS), so it is as safe as the form that shows
+/// it. A bearer-token caller has no session, hence no token.
+pub async fn session_csrf(
+    State(state): State<AppState>,
+    req: Request,
+) -> Result<Response, WebError> {
+    use axum::extract::FromRequestParts;
+    let (mut parts, _) = req.into_parts();
+    let token = if parts.headers.contains_key(header::AUTHORIZATION) {
+        crate::auth::ApiCaller::from_request_parts(&mut parts, &state).await?;
+        None
+    } else {
+        let crate::auth::MaybeSigned(signed) =
+            crate::auth::MaybeSigned::from_request_parts(&mut parts, &state).await?;
+        Some(signed.ok_or(WebError::Unauthorized)?.session.csrf_token)
+    };
+    Ok((
+        [(header::CACHE_CONTROL, "no-store")],
+        Json(serde_json::json!({ "csrf": token })),
+    )
+        .into_response())
 }
 
 /// One line of "my reports".

@@ -175,6 +175,7 @@ impl App {
 
     /// A browser: keeps cookies, does not follow redirects (tests look at them).
     pub fn browser(&self) -> reqwest::Client {
+        tls_provider();
         reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
@@ -185,6 +186,7 @@ impl App {
 
     /// A client without cookies.
     pub fn bare(&self) -> reqwest::Client {
+        tls_provider();
         reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(Duration::from_secs(30))
@@ -322,4 +324,10 @@ impl App {
             .await
             .expect("list items")
     }
+}
+
+/// In a workspace build reqwest is compiled with `rustls-no-provider` (for ykien-feeds), and
+/// then panics when a client is built before a TLS provider is installed; install ring's.
+fn tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }

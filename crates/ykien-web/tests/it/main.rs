@@ -69,4 +69,7 @@ on_both_backends!(
     cases::api_runs_a_case_through_the_workflow,
     cases::api_lists_cases_by_status_and_overdue_in_scope,
     cases::api_merges_splits_assigns_and_suggests,
+    labels::officers_correct_items_and_the_corrections_stick,
+    openapi::openapi_document_and_docs_page_are_served,
+    openapi::api_answers_match_the_document,
 );

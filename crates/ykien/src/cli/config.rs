@@ -83,6 +83,12 @@ pub struct FileConfig {
     pub login_failures_per_ip: Option<u32>,
     pub login_failures_per_account: Option<u32>,
     pub login_window_minutes: Option<u64>,
+    /// Largest photo attached to an item, in bytes (default 10 MiB).
+    pub max_photo_bytes: Option<usize>,
+    /// Most photos per item (default 5).
+    pub max_photos_per_item: Option<u32>,
+    /// Largest bulk-import file uploaded in the web UI, in bytes (default 50 MiB).
+    pub max_import_bytes: Option<usize>,
 }
 
 /// The resolved configuration.
@@ -212,6 +218,18 @@ impl Settings {
                 .or(self.file.max_body_bytes)
                 .unwrap_or(d.max_body_bytes),
             login_limits: limits,
+            data_dir: Some(self.data_dir.clone()),
+            uploads: ykien_web::uploads::UploadLimits {
+                max_photo_bytes: self.file.max_photo_bytes.unwrap_or(d.uploads.max_photo_bytes),
+                max_photos_per_item: self
+                    .file
+                    .max_photos_per_item
+                    .unwrap_or(d.uploads.max_photos_per_item),
+                max_import_bytes: self
+                    .file
+                    .max_import_bytes
+                    .unwrap_or(d.uploads.max_import_bytes),
+            },
         })
     }
 }

@@ -1,12 +1,17 @@
 //! `ykien demo`: a working installation in one command. Creates the data directory, loads the
-//! units, creates demo accounts for the city and two wards, adds the demo data, and serves.
+//! units, creates demo accounts for the city and two wards, adds the demo items (see
+//! [`items`]: synthetic collaborators' reports, excerpts of a public resolution, and real
+//! news when the shared data folder is present), analyzes them, and serves.
 //!
 //! Idempotent: passwords are generated on the first run and kept in
 //! `<data-dir>/demo-accounts.txt` (mode 0600); later runs print the same accounts and create
 //! nothing that already exists.
 
+pub mod items;
+
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use anyhow::Context;
 use clap::Args;
@@ -24,6 +29,16 @@ pub struct DemoArgs {
     /// Prepare everything, then exit instead of serving
     #[arg(long)]
     pub no_serve: bool,
+    /// Load no demo items (accounts and units only)
+    #[arg(long)]
+    pub no_items: bool,
+    /// Where the shared data folder is (for real news from VNTC) [default: $YKIEN_DATA, then
+    /// ../shared/data]; the demo works without it
+    #[arg(long, value_name = "DIR")]
+    pub news_data: Option<PathBuf>,
+    /// Do not read real news even when the shared data folder is present
+    #[arg(long)]
+    pub no_news: bool,
 }
 
 /// One demo account.
@@ -154,6 +169,10 @@ pub async fn run(g: &GlobalOpts, a: DemoArgs) -> anyhow::Result<()> {
     let areas = ensure_areas(&store).await?;
     outln!("residential areas: {} ({} added)", AREAS.len(), areas);
 
+    if !a.no_items {
+        load_items(&store, &a).await?;
+    }
+
     outln!(
         "\ndemo accounts (also in {}):",
         s.data_dir.join(ACCOUNTS_FILE).display()
@@ -174,6 +193,55 @@ pub async fn run(g: &GlobalOpts, a: DemoArgs) -> anyhow::Result<()> {
     }
     outln!("\nopen http://{listen}/ and sign in with one of the accounts above");
     super::serve::serve_on(store, web, &listen).await
+}
+
+/// Loads the demo items and analyzes them, saying what came from where and how long it took.
+async fn load_items(store: &Store, a: &DemoArgs) -> anyhow::Result<()> {
+    let t0 = Instant::now();
+    let users = store.list_users(None).await?;
+    let collaborator = ACCOUNTS
+        .iter()
+        .find(|acc| acc.role == Role::Collaborator)
+        .and_then(|acc| {
+            users
+                .iter()
+                .find(|u| u.email.as_deref() == Some(acc.email))
+                .map(|u| (u.id, acc.unit.to_string()))
+        });
+    let data = if a.no_news {
+        None
+    } else {
+        a.news_data.clone().or_else(items::data_dir)
+    };
+    let vntc = items::vntc_file(data.as_deref());
+    let loaded = items::load(store, collaborator, vntc.as_deref(), chrono::Utc::now()).await?;
+    let t1 = Instant::now();
+    let cfg = ykien_listen::learn::worker_config_with_active_models(store).await;
+    let done = ykien_listen::drain(store, &cfg, |_| {}).await?;
+    outln!(
+        "demo items: {} synthetic reports and comments (source {}, written for the demo), \
+         {} excerpts of Resolution 1656/NQ-UBTVQH15 (source {}), {} real news articles (source \
+         {}{}); {} new",
+        loaded.synthetic,
+        items::SYNTHETIC_SOURCE,
+        loaded.legal,
+        items::LEGAL_SOURCE,
+        loaded.vntc,
+        items::VNTC_SOURCE,
+        match &vntc {
+            Some(_) => ", VNTC 2006–07, times reassigned over the last 60 days",
+            None => ": the shared data folder was not found, none loaded",
+        },
+        loaded.created
+    );
+    outln!(
+        "loaded in {:.1} s, analyzed {} in {:.1} s ({} failed)",
+        (t1 - t0).as_secs_f64(),
+        done.analyzed,
+        t1.elapsed().as_secs_f64(),
+        done.failed
+    );
+    Ok(())
 }
 
 /// Creates the demo accounts that do not exist yet; returns (account, password, created now).

@@ -3,8 +3,11 @@
 
 pub mod audit;
 pub mod backup;
+pub mod calendar;
+pub mod cases;
 pub mod config;
 pub mod demo;
+pub mod feeds;
 pub mod ingest;
 pub mod logging;
 pub mod model;

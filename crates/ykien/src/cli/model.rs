@@ -1,5 +1,7 @@
-//! `ykien model`: train, evaluate and try the text classifiers (topic, sentiment, spam).
-//! Works on JSONL files, one `{"text": …, "label": …}` object per line; no database.
+//! `ykien model`: train, evaluate and try the text classifiers (topic, sentiment, spam) on
+//! JSONL files, one `{"text": …, "label": …}` object per line (no database); and, on the
+//! database, retrain the topic and sentiment models from officers' labels (`retrain`), list
+//! and activate stored versions, and export the labels (`labels`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -8,11 +10,13 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::{Subcommand, ValueEnum};
 use serde::Serialize;
+use ykien_listen::learn::{ModelKind, Outcome, RetrainOptions};
 use ykien_text::classify::{
     Classifier, Example, Loss, Model, Progress, TrainConfig, train_with_progress,
 };
 
 use crate::cli::UsageError;
+use crate::cli::config::GlobalOpts;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Task {
@@ -107,6 +111,43 @@ pub enum ModelCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Retrain the topic and sentiment models from officers' labels in the database; measure
+    /// old and new on held-out labels; activate the new one unless it is worse
+    Retrain {
+        /// Only this model
+        #[arg(long, value_enum)]
+        only: Option<StoredKind>,
+        /// Activate even when the new model is worse or cannot be measured
+        #[arg(long)]
+        force: bool,
+        /// Percentage of labelled items held out for measuring (fixed by item id)
+        #[arg(long, default_value_t = 20)]
+        holdout: u64,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the models stored in the database, newest first
+    List {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make a stored version the active one (e.g. roll back); workers load it within 30 s
+    Activate {
+        #[arg(value_enum)]
+        model: StoredKind,
+        version: i64,
+    },
+    /// Export officers' labels as JSONL (one label a line), oldest first
+    Labels {
+        /// Only labels with an id above this
+        #[arg(long, default_value_t = 0)]
+        after: i64,
+        /// At most this many
+        #[arg(long, default_value_t = 100_000)]
+        limit: u32,
+    },
     /// Label one text and show which words decided it
     Predict {
         #[arg(long, value_name = "MODEL")]
@@ -122,8 +163,50 @@ pub enum ModelCommand {
     },
 }
 
-pub fn run(cmd: ModelCommand) -> anyhow::Result<()> {
+/// A model kept in the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StoredKind {
+    Topic,
+    Sentiment,
+}
+
+impl StoredKind {
+    fn kind(self) -> ModelKind {
+        match self {
+            StoredKind::Topic => ModelKind::Topic,
+            StoredKind::Sentiment => ModelKind::Sentiment,
+        }
+    }
+}
+
+pub fn run(g: &GlobalOpts, cmd: ModelCommand) -> anyhow::Result<()> {
     match cmd {
+        ModelCommand::Retrain {
+            only,
+            force,
+            holdout,
+            json,
+        } => {
+            if holdout > 90 {
+                return Err(
+                    UsageError(format!("--holdout {holdout}: at most 90 (percent)")).into(),
+                );
+            }
+            let opts = RetrainOptions {
+                holdout_percent: holdout,
+                force,
+                only: only.map(|k| vec![k.kind()]).unwrap_or_default(),
+                ..RetrainOptions::default()
+            };
+            crate::cli::runtime()?.block_on(retrain_cmd(g, opts, json))
+        }
+        ModelCommand::List { json } => crate::cli::runtime()?.block_on(list_cmd(g, json)),
+        ModelCommand::Activate { model, version } => {
+            crate::cli::runtime()?.block_on(activate_cmd(g, model.kind(), version))
+        }
+        ModelCommand::Labels { after, limit } => {
+            crate::cli::runtime()?.block_on(labels_cmd(g, after, limit))
+        }
         ModelCommand::Train {
             task,
             data,
@@ -189,6 +272,100 @@ pub fn run(cmd: ModelCommand) -> anyhow::Result<()> {
             json,
         } => predict_cmd(&model, &text, top, json),
     }
+}
+
+async fn retrain_cmd(g: &GlobalOpts, opts: RetrainOptions, json: bool) -> anyhow::Result<()> {
+    let s = crate::cli::settings(g)?;
+    crate::cli::logging::init(&s, "warn");
+    let store = crate::cli::open_store(&s).await?;
+    let reports = ykien_listen::learn::retrain(&store, &opts).await?;
+    store.close().await;
+    if json {
+        outln!("{}", serde_json::to_string_pretty(&reports)?);
+        return Ok(());
+    }
+    let f1 = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.3}"));
+    for r in &reports {
+        outln!(
+            "{}: {} labels ({} trained on, {} held out); macro-F1 before {} after {}; {}{}",
+            r.model.name(),
+            r.labels,
+            r.trained_on,
+            r.held_out,
+            f1(r.before_macro_f1),
+            f1(r.after_macro_f1),
+            match r.outcome {
+                Outcome::Activated => "ACTIVATED",
+                Outcome::Kept => "NOT ACTIVATED",
+                Outcome::Skipped => "skipped",
+            },
+            r.version
+                .map_or(String::new(), |v| format!(" (version {v})")),
+        );
+        outln!("  {} ({:.1} s)", r.reason, r.seconds);
+    }
+    Ok(())
+}
+
+async fn list_cmd(g: &GlobalOpts, json: bool) -> anyhow::Result<()> {
+    let s = crate::cli::settings(g)?;
+    crate::cli::logging::init(&s, "warn");
+    let store = crate::cli::open_store(&s).await?;
+    let models = store.list_models().await?;
+    store.close().await;
+    if json {
+        outln!("{}", serde_json::to_string_pretty(&models)?);
+        return Ok(());
+    }
+    if models.is_empty() {
+        outln!(
+            "no models stored: the shipped seeds and lexicon are in use (`ykien model retrain`)"
+        );
+    }
+    for m in &models {
+        outln!(
+            "{:<10} v{:<4} {} {:>8} bytes  {:>5} labels  before {}  after {}  {}",
+            m.name,
+            m.version,
+            m.trained_at.format("%Y-%m-%d %H:%M"),
+            m.size,
+            m.label_count,
+            m.metrics["before_macro_f1"],
+            m.metrics["after_macro_f1"],
+            if m.active { "ACTIVE" } else { "" }
+        );
+    }
+    Ok(())
+}
+
+async fn activate_cmd(g: &GlobalOpts, kind: ModelKind, version: i64) -> anyhow::Result<()> {
+    let s = crate::cli::settings(g)?;
+    crate::cli::logging::init(&s, "warn");
+    let store = crate::cli::open_store(&s).await?;
+    store
+        .activate_model(kind.name(), version)
+        .await
+        .with_context(|| format!("cannot activate {} version {version}", kind.name()))?;
+    store.close().await;
+    eprintln!(
+        "{} version {version} is active; workers load it within {} s",
+        kind.name(),
+        ykien_listen::learn::MODEL_CHECK_EVERY.as_secs()
+    );
+    Ok(())
+}
+
+async fn labels_cmd(g: &GlobalOpts, after: i64, limit: u32) -> anyhow::Result<()> {
+    let s = crate::cli::settings(g)?;
+    crate::cli::logging::init(&s, "warn");
+    let store = crate::cli::open_store(&s).await?;
+    let labels = store.labels_after(None, after, limit).await?;
+    store.close().await;
+    for l in &labels {
+        outln!("{}", serde_json::to_string(l)?);
+    }
+    eprintln!("{} labels", labels.len());
+    Ok(())
 }
 
 fn parse_chars(s: &str) -> anyhow::Result<Option<(u8, u8)>> {

@@ -60,6 +60,10 @@ pub async fn serve_on(store: Store, web: WebConfig, listen: &str) -> anyhow::Res
     tracing::info!(addr = %local, backend = store.backend_name(), "listening");
     eprintln!("ykien is listening on http://{local}/  (Ctrl-C to stop)");
     let purge = tokio::spawn(purge_expired_sessions(store.clone()));
+    // Feeds and watched pages, polled on their schedules (leases make several processes safe).
+    let feeds = ykien_feeds::Poller::new(store.clone(), Default::default())
+        .map(|p| tokio::spawn(p.run(std::future::pending())))
+        .inspect_err(|e| tracing::warn!(error = %e, "the feed poller cannot start"));
     // The analysis worker shares the job queue with any other ykien process on the database.
     let (stop_worker, worker_stopped) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(ykien_listen::run_worker(store.clone(), async move {
@@ -74,6 +78,9 @@ pub async fn serve_on(store: Store, web: WebConfig, listen: &str) -> anyhow::Res
     .await
     .context("server error")?;
     purge.abort();
+    if let Ok(f) = feeds {
+        f.abort();
+    }
     let _ = stop_worker.send(true);
     match worker.await {
         Ok(Err(e)) => tracing::warn!(error = %e, "the analysis worker stopped with an error"),

@@ -93,7 +93,7 @@ pub async fn cases_follow_the_workflow_and_refuse_other_steps(t: &TestDb) {
     assert_eq!(c.case.created_by, Some(officer.user_id));
     assert!(c.handler_view);
     // The default due date is the severity's working hours from now.
-    let due = Severity::Urgent.due_from(before);
+    let due = Severity::Urgent.due_from(&s.work_calendar().await.unwrap(), before);
     assert!(
         (c.case.due_at - due).num_seconds().abs() <= 5,
         "{} vs {due}",
@@ -676,4 +676,57 @@ pub async fn cases_merge_and_split(t: &TestDb) {
     assert_eq!(t.count(&count("case.merged")).await, 2);
     assert_eq!(t.count(&count("case.split")).await, 1);
     assert_eq!(t.count(&count("case.create")).await, 4);
+}
+
+/// The Government's yearly adjustments are kept, change deadlines, are audited and can be
+/// changed only by a city administrator.
+pub async fn calendar_adjustments_are_kept_audited_and_guarded(t: &TestDb) {
+    use chrono::NaiveDate;
+    use ykien_core::calendar::{Adjustment, DayKind};
+    let s = t.with_units().await;
+    let city_admin = t.actor(Role::Admin, "01", "admin@hn.vn").await;
+    let ward_admin = t.actor(Role::Admin, WARD, "admin@badinh.vn").await;
+    let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(); // a Tuesday
+    let off = Adjustment {
+        day,
+        kind: DayKind::Off,
+        name: "Nghỉ bù (thử)".into(),
+    };
+    assert!(s.work_calendar().await.unwrap().is_working_day(day));
+    let e = s
+        .set_calendar_day(Some(&ward_admin), &off)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Forbidden { .. }), "{e:?}");
+    s.set_calendar_day(Some(&city_admin), &off).await.unwrap();
+    let cal = s.work_calendar().await.unwrap();
+    assert!(!cal.is_working_day(day));
+    // Monday 30 November 2026, 16:00 Hanoi: 1.5 h that day, Tuesday off, due Wednesday 10:30.
+    let start = chrono::DateTime::parse_from_rfc3339("2026-11-30T16:00:00+07:00").unwrap();
+    let due = Severity::Urgent.due_from(&cal, start.with_timezone(&Utc));
+    assert_eq!(due.to_rfc3339(), "2026-12-02T03:30:00+00:00");
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM audit_log WHERE action = 'calendar.set'")
+            .await,
+        1
+    );
+    // Replacing keeps one row; removing lets the rules decide again; removing twice is 404.
+    let work = Adjustment {
+        kind: DayKind::Work,
+        ..off.clone()
+    };
+    s.set_calendar_day(Some(&city_admin), &work).await.unwrap();
+    assert_eq!(s.calendar_adjustments().await.unwrap(), vec![work]);
+    s.remove_calendar_day(Some(&city_admin), day).await.unwrap();
+    assert!(s.calendar_adjustments().await.unwrap().is_empty());
+    let e = s.remove_calendar_day(None, day).await.unwrap_err();
+    assert!(matches!(e, StoreError::NotFound), "{e:?}");
+    let blank = Adjustment {
+        name: "  ".into(),
+        ..off
+    };
+    assert!(matches!(
+        s.set_calendar_day(None, &blank).await.unwrap_err(),
+        StoreError::Invalid { .. }
+    ));
 }

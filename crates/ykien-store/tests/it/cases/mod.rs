@@ -6,6 +6,7 @@ mod audit;
 #[allow(clippy::module_inception)]
 mod cases;
 mod items;
+mod labels;
 mod lifecycle;
 mod scope;
 mod units;
@@ -14,6 +15,10 @@ pub use accounts::*;
 pub use audit::*;
 pub use cases::*;
 pub use items::*;
+pub use labels::*;
 pub use lifecycle::*;
 pub use scope::*;
 pub use units::*;
+// --- intake ---
+mod intake;
+pub use intake::*;

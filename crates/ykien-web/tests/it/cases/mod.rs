@@ -4,6 +4,8 @@ pub mod auth;
 pub mod cases;
 pub mod feedback;
 pub mod items;
+pub mod labels;
+pub mod openapi;
 pub mod ops;
 pub mod pages;
 pub mod report;

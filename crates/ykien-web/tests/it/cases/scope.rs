@@ -87,6 +87,30 @@ async fn seed_cases(app: &App) -> HashMap<&'static str, i64> {
     cases
 }
 
+/// One feed source registered by the system in every unit the levels name (units not in the
+/// database hold none).
+async fn seed_sources(app: &App) -> HashMap<&'static str, i64> {
+    let mut sources = HashMap::new();
+    for level in LEVELS {
+        for unit in std::iter::once(&level.unit).chain(level.outside) {
+            if sources.contains_key(unit) {
+                continue;
+            }
+            let new = ykien_store::NewSource {
+                unit: unit.to_string(),
+                kind: ykien_store::SourceKind::Rss,
+                url: format!("https://example.invalid/{unit}/rss.xml"),
+                name: format!("Nguồn của đơn vị {unit}"),
+                poll_interval: std::time::Duration::from_secs(3600),
+            };
+            if let Ok(s) = app.store.add_source(None, new).await {
+                sources.insert(*unit, s.id);
+            }
+        }
+    }
+    sources
+}
+
 /// Records a case route needs besides the case in its path.
 struct CaseFixture {
     /// One of the two items of the case in the path.
@@ -245,6 +269,8 @@ pub async fn every_route_for_every_role(b: Backend) {
     };
     let items = seed_items(&app).await;
     let cases = seed_cases(&app).await;
+    let sources = seed_sources(&app).await;
+    let mut outside_sources = 0;
     let routes = table();
     assert!(
         routes.iter().any(|r| r.access == Access::Unit),
@@ -464,6 +490,115 @@ pub async fn every_route_for_every_role(b: Backend) {
                             "{ctx}: 404 bodies differ: {answers:?}"
                         );
                     }
+                    Access::Source => {
+                        let own = sources[who.level.unit].to_string();
+                        anonymous_is_turned_away(&app, spec, &path_for(spec, &own)).await;
+                        let res = send(&app, &who, spec, &path_for(spec, &own), None).await;
+                        assert_eq!(res.status(), 200, "{ctx}: own unit's source");
+                        let outside: Vec<String> = who
+                            .level
+                            .outside
+                            .iter()
+                            .filter_map(|u| sources.get(u).map(i64::to_string))
+                            .collect();
+                        outside_sources += outside.len();
+                        let mut answers = Vec::new();
+                        for id in outside
+                            .iter()
+                            .map(String::as_str)
+                            .chain(MISSING_ITEMS.iter().copied())
+                        {
+                            let res = send(&app, &who, spec, &path_for(spec, id), None).await;
+                            assert_eq!(res.status(), 404, "{ctx}: source {id} must be invisible");
+                            answers.push(res.text().await.unwrap());
+                        }
+                        assert!(
+                            answers.windows(2).all(|w| w[0] == w[1]),
+                            "{ctx}: 404 bodies differ: {answers:?}"
+                        );
+                    }
+                    Access::SourceUnitInBody => {
+                        anonymous_is_turned_away(&app, spec, spec.path).await;
+                        let expected = if may_handle(&who) { 201 } else { 403 };
+                        let body = |unit: Option<&str>, tag: &str| {
+                            let mut v = json!({
+                                "name": format!("Nguồn {tag} của {ctx}"),
+                                "url": format!("https://example.invalid/{n}/{tag}.xml"),
+                                "kind": "rss",
+                            });
+                            if let Some(u) = unit {
+                                v["unit"] = json!(u);
+                            }
+                            v
+                        };
+                        let res =
+                            send_json(&app, &who, spec, &body(Some(who.level.unit), "own")).await;
+                        assert_eq!(res.status(), expected, "{ctx}: own unit");
+                        let res = send_json(&app, &who, spec, &body(None, "default")).await;
+                        assert_eq!(res.status(), expected, "{ctx}: default unit");
+                        let mut answers = Vec::new();
+                        for id in who.level.outside.iter().chain(MISSING) {
+                            let res = send_json(&app, &who, spec, &body(Some(id), id)).await;
+                            assert_eq!(res.status(), 404, "{ctx}: unit {id} must be invisible");
+                            answers.push(res.text().await.unwrap());
+                        }
+                        assert!(
+                            answers.windows(2).all(|w| w[0] == w[1]),
+                            "{ctx}: 404 bodies differ: {answers:?}"
+                        );
+                    }
+                    Access::ItemToHandle => {
+                        // A correction of the item in the path (learning from officers).
+                        let body = json!({"field": "sentiment", "value": "negative"});
+                        let own = items.normal[who.level.unit].to_string();
+                        anonymous_is_turned_away(&app, spec, &path_for(spec, &own)).await;
+                        let handler = may_handle(&who);
+                        let res = send_case(&app, &who, spec, &own, &body).await;
+                        assert_eq!(
+                            res.status(),
+                            if handler { 201 } else { 403 },
+                            "{ctx}: own unit's item"
+                        );
+                        let restricted = items.restricted[who.level.unit].to_string();
+                        let need_to_know =
+                            matches!(role, Role::Admin | Role::Leader | Role::Officer);
+                        let res = send_case(&app, &who, spec, &restricted, &body).await;
+                        let status = res.status();
+                        let restricted_body = res.text().await.unwrap();
+                        assert_eq!(
+                            status,
+                            match (need_to_know, handler) {
+                                (false, _) => 404,
+                                (true, true) => 201,
+                                (true, false) => 403,
+                            },
+                            "{ctx}: restricted item"
+                        );
+                        let mut answers = Vec::new();
+                        if !need_to_know {
+                            answers.push(restricted_body);
+                        }
+                        let outside: Vec<String> = who
+                            .level
+                            .outside
+                            .iter()
+                            .filter_map(|u| items.normal.get(u).map(i64::to_string))
+                            .collect();
+                        outside_items += outside.len();
+                        for id in outside
+                            .iter()
+                            .map(String::as_str)
+                            .chain(MISSING_ITEMS.iter().copied())
+                        {
+                            let res = send_case(&app, &who, spec, id, &body).await;
+                            assert_eq!(res.status(), 404, "{ctx}: item {id} must be invisible");
+                            answers.push(res.text().await.unwrap());
+                        }
+                        assert!(
+                            answers.windows(2).all(|w| w[0] == w[1]),
+                            "{ctx}: 404 bodies differ: {answers:?}"
+                        );
+                    }
                     Access::CaseUnitInBody => {
                         anonymous_is_turned_away(&app, spec, spec.path).await;
                         let expected = if may_handle(&who) { 201 } else { 403 };
@@ -536,6 +671,12 @@ pub async fn every_route_for_every_role(b: Backend) {
         outside_items >= Role::ALL.len() * LEVELS.len(),
         "items outside the scope were tried ({outside_items})"
     );
+    if routes.iter().any(|r| r.access == Access::Source) {
+        assert!(
+            outside_sources >= Role::ALL.len() * LEVELS.len(),
+            "sources outside the scope were tried ({outside_sources})"
+        );
+    }
     if routes.iter().any(|r| r.access == Access::Case) {
         assert!(
             outside_cases >= Role::ALL.len() * LEVELS.len(),

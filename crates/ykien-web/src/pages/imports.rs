@@ -1,0 +1,334 @@
+//! Bulk import from the web UI, for editors and above: upload a JSONL, CSV or spreadsheet
+//! file with its unit and source (`/imports`), then follow its progress and read the
+//! per-row error report (`/imports/{id}`). The import itself runs in the background
+//! (`ykien_listen::import::runner`), resumable after a restart; the page refreshes itself
+//! while it runs (a meta refresh: no script needed). The same over the API:
+//! `POST /api/v1/imports` (multipart: `file`, `format`, `unit`, `source`) and
+//! `GET /api/v1/imports/{id}`.
+
+use std::sync::atomic::Ordering;
+
+use askama::Template;
+use axum::Json;
+use axum::extract::{Path, Request, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use ykien_core::Actor;
+use ykien_listen::import::Format;
+use ykien_store::{Import, NewImport, may_import};
+
+use crate::api::items::ApiWriter;
+use crate::auth::{ApiCaller, Signed};
+use crate::csrf::constant_time_eq;
+use crate::error::WebError;
+use crate::intake::Rejected;
+use crate::pages::report::local_time;
+use crate::state::AppState;
+use crate::ui::{Chrome, Ui};
+use crate::uploads::{self, Upload, human_size};
+
+/// How many imports the list shows.
+const LISTED: u32 = 50;
+
+/// Row errors shown on the page (all of them are in the JSON).
+const ERRORS_SHOWN: usize = 1000;
+
+/// One import as the pages show it.
+pub struct ImportLine {
+    pub id: i64,
+    pub name: String,
+    pub unit_name: String,
+    pub source: String,
+    pub format: String,
+    pub state: String,
+    pub state_label: String,
+    pub created: String,
+    pub total: i64,
+    pub done: i64,
+    pub added: i64,
+    pub duplicate: i64,
+    pub failed: i64,
+    pub percent: i64,
+    pub failure: Option<String>,
+    pub running: bool,
+}
+
+fn line(i: &Import, ui: &Ui) -> ImportLine {
+    let total = i.rows_total.unwrap_or(0);
+    ImportLine {
+        id: i.id,
+        name: i
+            .original_name
+            .clone()
+            .unwrap_or_else(|| format!("#{}", i.id)),
+        unit_name: i.unit_name.clone(),
+        source: i.source.clone(),
+        format: i.format.clone(),
+        state: i.state.clone(),
+        state_label: ui.t().get(&format!("imports.state_{}", i.state)).to_string(),
+        created: local_time(i.created_at),
+        total,
+        done: i.rows_done,
+        added: i.rows_added,
+        duplicate: i.rows_duplicate,
+        failed: i.rows_failed,
+        percent: if total > 0 {
+            i.rows_done * 100 / total
+        } else {
+            0
+        },
+        failure: i.failure.clone(),
+        running: matches!(i.state.as_str(), "queued" | "running"),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "imports.html")]
+struct ImportsPage {
+    c: Chrome,
+    csrf: String,
+    unit: String,
+    source: String,
+    max_size: String,
+    imports: Vec<ImportLine>,
+    message: Option<String>,
+}
+
+fn list_page(
+    signed: &Signed,
+    ui: &Ui,
+    state: &AppState,
+    imports: Vec<Import>,
+    status: StatusCode,
+    form: (&str, &str),
+    message: Option<String>,
+) -> Result<Response, WebError> {
+    let page = ImportsPage {
+        c: ui.chrome(Some(signed.bar())),
+        csrf: signed.session.csrf_token.clone(),
+        unit: form.0.to_string(),
+        source: form.1.to_string(),
+        max_size: human_size(state.config.uploads.max_import_bytes),
+        imports: imports.iter().map(|i| line(i, ui)).collect(),
+        message,
+    };
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+/// `GET /imports`: the upload form and the unit's recent imports.
+pub async fn index(
+    State(state): State<AppState>,
+    signed: Signed,
+    ui: Ui,
+) -> Result<Response, WebError> {
+    if !may_import(&signed.actor) {
+        return Err(WebError::Forbidden);
+    }
+    let imports = state.store.list_imports(&signed.actor, LISTED).await?;
+    let unit = signed.actor.unit.to_string();
+    list_page(
+        &signed,
+        &ui,
+        &state,
+        imports,
+        StatusCode::OK,
+        (&unit, ""),
+        None,
+    )
+}
+
+/// What an upload form asked for, checked: the store takes it from here.
+struct Asked {
+    unit: String,
+    source: String,
+    format: Format,
+    file: uploads::UploadedFile,
+}
+
+/// Reads the form's fields; `Err` carries the catalogue key (page) and detail (API).
+fn asked(actor: &Actor, mut up: Upload) -> Result<Asked, (&'static str, String)> {
+    let file = up
+        .files
+        .drain(..)
+        .find(|f| f.field == "file")
+        .ok_or(("imports.error_no_file", "no file in the field \"file\"".to_string()))?;
+    let format = match up.field("format").trim() {
+        "" | "auto" => file
+            .name
+            .as_deref()
+            .and_then(Format::from_file_name)
+            .ok_or((
+                "imports.error_format",
+                "cannot tell the format from the file name; choose jsonl, csv or xlsx".into(),
+            ))?,
+        f => Format::parse(f).ok_or((
+            "imports.error_format",
+            format!("unknown format {f:?} (expected jsonl, csv or xlsx)"),
+        ))?,
+    };
+    let unit = match up.field("unit").trim() {
+        "" => actor.unit.to_string(),
+        u => u.to_string(),
+    };
+    let source = match up.field("source").trim() {
+        "" => file.name.clone().unwrap_or_else(|| "web-import".into()),
+        s => s.to_string(),
+    };
+    Ok(Asked {
+        unit,
+        source,
+        format,
+        file,
+    })
+}
+
+async fn create(state: &AppState, actor: &Actor, a: Asked) -> Result<Import, Rejected> {
+    let dir = state
+        .config
+        .data_dir
+        .as_deref()
+        .ok_or_else(|| WebError::Unavailable("no data directory for uploads".into()))?;
+    Ok(state
+        .store
+        .create_import(
+            Some(actor),
+            dir,
+            NewImport {
+                unit: a.unit,
+                source: a.source,
+                format: a.format.as_str().to_string(),
+                bytes: &a.file.bytes,
+                original_name: a.file.name,
+            },
+        )
+        .await?)
+}
+
+/// `POST /imports`: stores the file, queues the import, and goes to its progress page.
+pub async fn submit(
+    State(state): State<AppState>,
+    ui: Ui,
+    signed: Signed,
+    req: Request,
+) -> Result<Response, Rejected> {
+    let limit = state.config.uploads.max_import_bytes;
+    let up = uploads::read(req, limit, 1)
+        .await
+        .map_err(uploads::rejected)?;
+    if !constant_time_eq(
+        up.field("csrf").as_bytes(),
+        signed.session.csrf_token.as_bytes(),
+    ) {
+        state.metrics.csrf_rejected.fetch_add(1, Ordering::Relaxed);
+        return Err(WebError::Csrf.into());
+    }
+    let t = ui.t();
+    let (unit, source) = (up.field("unit").to_string(), up.field("source").to_string());
+    let again = |status: StatusCode, message: String| {
+        form_again(&state, &signed, &ui, status, (&unit, &source), message)
+    };
+    if let Some(limit) = up.too_large {
+        let msg = t
+            .get("imports.error_too_large")
+            .replace("{limit}", &human_size(limit));
+        return again(StatusCode::PAYLOAD_TOO_LARGE, msg).await;
+    }
+    let a = match asked(&signed.actor, up) {
+        Ok(a) => a,
+        Err((key, _)) => {
+            if !may_import(&signed.actor) {
+                return Err(WebError::Forbidden.into());
+            }
+            return again(StatusCode::UNPROCESSABLE_ENTITY, t.get(key).to_string()).await;
+        }
+    };
+    match create(&state, &signed.actor, a).await {
+        Ok(imp) => Ok(Redirect::to(&format!("/imports/{}", imp.id)).into_response()),
+        Err(Rejected::Invalid(detail)) => {
+            let msg = format!("{} {detail}", t.get("error.invalid"));
+            again(StatusCode::UNPROCESSABLE_ENTITY, msg).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The upload form again, with what was typed and what to fix.
+async fn form_again(
+    state: &AppState,
+    signed: &Signed,
+    ui: &Ui,
+    status: StatusCode,
+    form: (&str, &str),
+    message: String,
+) -> Result<Response, Rejected> {
+    let imports = if may_import(&signed.actor) {
+        state.store.list_imports(&signed.actor, LISTED).await?
+    } else {
+        Vec::new()
+    };
+    list_page(signed, ui, state, imports, status, form, Some(message)).map_err(Rejected::from)
+}
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportPage {
+    c: Chrome,
+    i: ImportLine,
+    errors: Vec<ykien_store::ImportRowError>,
+    more_errors: usize,
+}
+
+fn import_id(raw: &str) -> Result<i64, WebError> {
+    raw.parse::<i64>().map_err(|_| WebError::NotFound)
+}
+
+/// `GET /imports/{id}`: progress while it runs, then the summary and the row errors.
+pub async fn show(
+    State(state): State<AppState>,
+    signed: Signed,
+    ui: Ui,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let imp = state
+        .store
+        .import(Some(&signed.actor), import_id(&id)?)
+        .await?;
+    let mut errors = imp.errors.clone();
+    let more_errors = (imp.rows_failed.max(0) as usize).saturating_sub(ERRORS_SHOWN.min(errors.len()));
+    errors.truncate(ERRORS_SHOWN);
+    let page = ImportPage {
+        c: ui.chrome(Some(signed.bar())),
+        i: line(&imp, &ui),
+        errors,
+        more_errors,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+/// `GET /api/v1/imports/{id}`: the import record, its counters and row errors.
+pub async fn api_show(
+    State(state): State<AppState>,
+    ApiCaller(actor): ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<Import>, WebError> {
+    Ok(Json(
+        state.store.import(Some(&actor), import_id(&id)?).await?,
+    ))
+}
+
+/// `POST /api/v1/imports`: 201 with the queued import; 413 beyond the size limit.
+pub async fn api_create(
+    State(state): State<AppState>,
+    ApiWriter(actor): ApiWriter,
+    req: Request,
+) -> Result<Response, Rejected> {
+    let up = uploads::read(req, state.config.uploads.max_import_bytes, 1)
+        .await
+        .map_err(uploads::rejected)?;
+    if let Some(limit) = up.too_large {
+        return Err(uploads::rejected(uploads::UploadError::TooLarge { limit }));
+    }
+    let a = asked(&actor, up).map_err(|(_, detail)| Rejected::Invalid(detail))?;
+    let imp = create(&state, &actor, a).await?;
+    Ok((StatusCode::CREATED, Json(imp)).into_response())
+}
