@@ -4,7 +4,8 @@
 --
 -- TEXTS: a file of JSON lines {"text": ..., "topic": ...} (bench/intake/texts.py). Each wrk
 -- thread takes every n-th line, so threads never send the same text, and each item carries a
--- unique external id (RUN-thread-counter), so no item is a duplicate. Set WRK_THREADS to
+-- unique external id (RUN-thread-counter) and the source bench/RUN, so no item is a
+-- duplicate, not even of an earlier phase's. Set WRK_THREADS to
 -- the -t value. Answers other than
 -- 201 (one item) or 200 with no errors (batch) are counted and printed at the end.
 
@@ -19,6 +20,7 @@ end
 
 local texts = {}
 local n, sent, bad, items_ok = 0, 0, 0, 0
+local codes = {}
 local token, batch, run
 
 local function text_of(line)
@@ -58,7 +60,7 @@ local function item()
   sent = sent + 1
   local t = texts[((sent - 1) % n) + 1]
   local id = run .. "-" .. wrk.thread:get("tid") .. "-" .. sent
-  return '{"text":"' .. t .. '","source":"bench/wrk","external_id":"' .. id .. '"}'
+  return '{"text":"' .. t .. '","source":"bench/' .. run .. '","external_id":"' .. id .. '"}'
 end
 
 function request()
@@ -73,6 +75,12 @@ function request()
 end
 
 function response(status, headers, body)
+  codes[status] = (codes[status] or 0) + 1
+  local parts = {}
+  for k, v in pairs(codes) do
+    parts[#parts + 1] = k .. ":" .. v
+  end
+  wrk.thread:set("codes", table.concat(parts, ","))
   if batch > 1 then
     if status == 200 then
       local acc = tonumber(body:match('"accepted":(%d+)') or "0")
@@ -94,15 +102,24 @@ end
 
 function done(summary, latency, requests)
   local b, ok = 0, 0
+  local all = {}
   for _, t in ipairs(threads) do
     b = b + (tonumber(t:get("bad")) or 0)
     ok = ok + (tonumber(t:get("items_ok")) or 0)
+    for k, v in string.gmatch(t:get("codes") or "", "(%d+):(%d+)") do
+      all[k] = (all[k] or 0) + tonumber(v)
+    end
+  end
+  local st = {}
+  for k, v in pairs(all) do
+    st[#st + 1] = k .. "x" .. v
   end
   local secs = summary.duration / 1e6
   io.write(string.format(
     "RESULT requests=%d items_accepted=%d bad_answers=%d seconds=%.2f items_per_s=%.1f " ..
-    "lat_p50_ms=%.2f lat_p99_ms=%.2f lat_max_ms=%.2f socket_errors=%d\n",
+    "lat_p50_ms=%.2f lat_p99_ms=%.2f lat_max_ms=%.2f socket_errors=%d statuses=%s\n",
     summary.requests, ok, b, secs, ok / secs,
     latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    table.concat(st, ",")))
 end

@@ -349,8 +349,8 @@ mod tests {
         for (i, c) in wild.iter_mut().enumerate() {
             *c = if i % 7 == 0 { 14 } else { 0 };
         }
-        let a = assess(9, &calm, &BurstParams::default());
-        let b = assess(9, &wild, &BurstParams::default());
+        let a = assess(11, &calm, &BurstParams::default());
+        let b = assess(11, &wild, &BurstParams::default());
         assert_eq!(a.model, "poisson");
         assert_eq!(b.model, "negative_binomial");
         assert!(a.fires && !b.fires, "{a:?} {b:?}");

@@ -44,3 +44,23 @@ pub async fn submit(
     }
     Ok(store.submit_item(actor, item).await?)
 }
+
+/// Stores many items as [`submit`] does each, in one transaction (see
+/// [`Store::submit_items`]): each item gets its own answer.
+pub async fn submit_many(
+    store: &Store,
+    actor: Option<&Actor>,
+    mut items: Vec<NewItem>,
+) -> Result<Vec<Result<Submitted, ListenError>>, ListenError> {
+    for item in &mut items {
+        if item.dedup_text.trim().is_empty() {
+            item.dedup_text = dedup_text(&item.text);
+        }
+    }
+    Ok(store
+        .submit_items(actor, items)
+        .await?
+        .into_iter()
+        .map(|r| r.map_err(ListenError::from))
+        .collect())
+}

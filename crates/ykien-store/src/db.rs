@@ -140,6 +140,8 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
 ];
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// PostgreSQL's `lock_timeout` for every connection of the pool.
+const LOCK_TIMEOUT: &str = "30s";
 
 /// The newest schema version this binary can run.
 pub const SCHEMA_VERSION: i64 = 8;
@@ -277,6 +279,9 @@ async fn open_postgres(url: &str) -> Result<Db, StoreError> {
             });
         }
     }
+    // A statement waiting on a row lock gives up after LOCK_TIMEOUT (reported as "locked",
+    // 503) instead of holding a request and a connection indefinitely.
+    let opts = opts.options([("lock_timeout", LOCK_TIMEOUT)]);
     let pool = PgPoolOptions::new()
         .max_connections(10)
         .acquire_timeout(CONNECT_TIMEOUT)

@@ -34,6 +34,11 @@ pub enum StoreError {
     /// Another process holds the database locked for longer than the busy timeout.
     #[error("the database is locked by another process (busy timeout exceeded): {reason}")]
     Locked { reason: String },
+    /// The connection to the database was lost, or none became free in time. A change under
+    /// way was rolled back, unless the connection broke during its commit; trying again later
+    /// may succeed, so the web answers 503 rather than 500.
+    #[error("the database connection was interrupted; try again shortly: {reason}")]
+    Interrupted { reason: String },
     /// The disk is full; the change was rolled back.
     #[error("the disk is full; nothing was written: {reason}")]
     DiskFull { reason: String },
@@ -106,15 +111,24 @@ pub(crate) fn classify(e: sqlx::Error, path: &str) -> StoreError {
                 match code.as_str() {
                     "53100" => return StoreError::DiskFull { reason: msg },
                     "55P03" => return StoreError::Locked { reason: msg },
+                    // Connection exceptions, and the server shutting down or starting up.
+                    c if c.starts_with("08") || matches!(c, "57P01" | "57P02" | "57P03") => {
+                        return StoreError::Interrupted { reason: msg };
+                    }
                     _ => {}
                 }
             }
             StoreError::Database(msg)
         }
-        sqlx::Error::Io(io) => StoreError::Database(format!("I/O: {io}")),
-        sqlx::Error::PoolTimedOut => {
-            StoreError::Database("timed out waiting for a database connection".into())
-        }
+        sqlx::Error::Io(io) => StoreError::Interrupted {
+            reason: format!("I/O: {io}"),
+        },
+        sqlx::Error::PoolTimedOut => StoreError::Interrupted {
+            reason: "no database connection became free in time".into(),
+        },
+        sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed => StoreError::Interrupted {
+            reason: e.to_string(),
+        },
         _ => StoreError::Database(e.to_string()),
     }
 }

@@ -390,6 +390,119 @@ pub const MAX_TEXT_BYTES: usize = 1 << 20;
 /// The job kind the pipeline runs on every new item.
 pub const ANALYZE_JOB: &str = "analyze";
 
+/// An item checked, with its unit resolved: what [`insert_prepared!`] writes.
+struct Prepared {
+    unit_id: String,
+    unit_path: String,
+    source: String,
+    channel: &'static str,
+    external_id: Option<String>,
+    hash: String,
+    author_user_id: Option<i64>,
+    author_contact: Option<String>,
+    occurred_at: Option<i64>,
+    text: String,
+    title: Option<String>,
+    topic_hint: Option<String>,
+    locality: Option<String>,
+    population: Option<String>,
+    intensity: Option<String>,
+    trend: Option<String>,
+    heard: Option<&'static str>,
+    quotes: Option<String>,
+    proposed: Option<String>,
+    confidentiality: &'static str,
+}
+
+/// Writes one prepared item, its analysis job and its audit row in the open transaction
+/// `tx`: `Ok(created)`, `Ok(not created)` for an item already there (nothing written), or
+/// `Err(conflict)` when that item lies outside the actor's scope. Database errors leave the
+/// enclosing block with `?`.
+macro_rules! insert_prepared {
+    ($tx:expr, $p:expr, $actor:expr, $actor_id:expr, $at:expr) => {{
+        let p: &Prepared = $p;
+        let actor: Option<&Actor> = $actor;
+        let id: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO items (unit_id, source, channel, external_id, content_hash, \
+             author_user_id, author_contact, received_at, occurred_at, text, title, \
+             topic_hint, locality, population, intensity, trend, heard, quotes, \
+             proposed_handling, confidentiality, status) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+             $16, $17, $18, $19, $20, 'pending') ON CONFLICT DO NOTHING RETURNING id",
+        )
+        .bind(&p.unit_id)
+        .bind(&p.source)
+        .bind(p.channel)
+        .bind(&p.external_id)
+        .bind(&p.hash)
+        .bind(p.author_user_id)
+        .bind(&p.author_contact)
+        .bind($at)
+        .bind(p.occurred_at)
+        .bind(&p.text)
+        .bind(&p.title)
+        .bind(&p.topic_hint)
+        .bind(&p.locality)
+        .bind(&p.population)
+        .bind(&p.intensity)
+        .bind(&p.trend)
+        .bind(p.heard)
+        .bind(&p.quotes)
+        .bind(&p.proposed)
+        .bind(p.confidentiality)
+        .fetch_optional(&mut *$tx)
+        .await?;
+        match id {
+            None => {
+                let existing: Option<(i64, String)> = sqlx::query_as(
+                    "SELECT i.id, un.path FROM items i JOIN units un ON un.id = i.unit_id \
+                     WHERE i.source = $1 AND (i.external_id = $2 OR i.content_hash = $3) \
+                     ORDER BY i.id LIMIT 1",
+                )
+                .bind(&p.source)
+                .bind(&p.external_id)
+                .bind(&p.hash)
+                .fetch_optional(&mut *$tx)
+                .await?;
+                match (existing, actor) {
+                    (Some((id, path)), Some(a)) if a.scope().contains(&path) => {
+                        Ok(Submitted { id, created: false })
+                    }
+                    (Some((id, _)), None) => Ok(Submitted { id, created: false }),
+                    _ => Err(StoreError::conflict(
+                        "this item was already received from the same source",
+                    )),
+                }
+            }
+            Some(id) => {
+                sqlx::query(
+                    "INSERT INTO jobs (kind, item_id, state, attempts, run_at, created_at, \
+                     updated_at) VALUES ($1, $2, 'queued', 0, $3, $3, $3)",
+                )
+                .bind(ANALYZE_JOB)
+                .bind(id)
+                .bind($at)
+                .execute(&mut *$tx)
+                .await?;
+                audit!(
+                    $tx,
+                    $actor_id,
+                    "item.create",
+                    "item",
+                    id.to_string(),
+                    Some(p.unit_path.clone()),
+                    json!({
+                        "unit": p.unit_id, "source": p.source, "channel": p.channel,
+                        "external_id": p.external_id, "confidentiality": p.confidentiality,
+                        "content_hash": p.hash,
+                    })
+                )?;
+                Ok(Submitted { id, created: true })
+            }
+        }
+    }};
+}
+
 impl Store {
     /// Stores a new item and queues its analysis, in one transaction with its audit row.
     /// Idempotent: an item with the same (source, external id) or the same (source, content)
@@ -402,6 +515,71 @@ impl Store {
         actor: Option<&Actor>,
         new: NewItem,
     ) -> Result<Submitted, StoreError> {
+        let p = self.prepare_item(actor, new).await?;
+        let actor_id = actor.map(|a| a.user_id);
+        let at = now();
+        let outcome: Result<Submitted, StoreError> = db!(self, |pool| {
+            async {
+                let mut tx = pool.begin_write().await?;
+                let r = insert_prepared!(tx, &p, actor, actor_id, at);
+                if matches!(r, Ok(Submitted { created: true, .. })) {
+                    tx.commit().await?;
+                } else {
+                    tx.rollback().await?;
+                }
+                r
+            }
+            .await
+        });
+        outcome
+    }
+
+    /// Stores many items as [`Store::submit_item`] does each, but in one transaction: one
+    /// write lock and one commit for the lot, which is what lets a batch through the API go
+    /// as fast as the disk allows on SQLite's single writer. Each item has its own answer
+    /// (an item that is refused costs only itself); the outer error is the database's, and
+    /// then nothing was stored.
+    pub async fn submit_items(
+        &self,
+        actor: Option<&Actor>,
+        items: Vec<NewItem>,
+    ) -> Result<Vec<Result<Submitted, StoreError>>, StoreError> {
+        let mut prepared = Vec::with_capacity(items.len());
+        for new in items {
+            prepared.push(self.prepare_item(actor, new).await);
+        }
+        if prepared.iter().all(Result::is_err) {
+            return Ok(prepared
+                .into_iter()
+                .map(|p| p.map(|_| unreachable!()))
+                .collect());
+        }
+        let actor_id = actor.map(|a| a.user_id);
+        let at = now();
+        let outcome: Result<Vec<Result<Submitted, StoreError>>, StoreError> = db!(self, |pool| {
+            async {
+                let mut tx = pool.begin_write().await?;
+                let mut out = Vec::with_capacity(prepared.len());
+                for p in prepared {
+                    out.push(match p {
+                        Ok(p) => insert_prepared!(tx, &p, actor, actor_id, at),
+                        Err(e) => Err(e),
+                    });
+                }
+                tx.commit().await?;
+                Ok(out)
+            }
+            .await
+        });
+        outcome
+    }
+
+    /// Checks an item and resolves its unit (scope and role included), before any write.
+    async fn prepare_item(
+        &self,
+        actor: Option<&Actor>,
+        new: NewItem,
+    ) -> Result<Prepared, StoreError> {
         let text = new.text;
         if text.trim().is_empty() {
             return Err(StoreError::invalid("an item needs a text"));
@@ -441,106 +619,28 @@ impl Store {
         };
         let hash = content_hash(&source, &dedup);
         let r = &new.report;
-        let (topic_hint, locality, population, intensity, trend, quotes, proposed) = (
-            trimmed(&r.topic_hint),
-            trimmed(&r.locality),
-            trimmed(&r.population),
-            trimmed(&r.intensity),
-            trimmed(&r.trend),
-            trimmed(&r.quotes),
-            trimmed(&r.proposed_handling),
-        );
-        let heard = r.heard.map(Heard::as_str);
-        let channel = new.channel.as_str();
-        let confidentiality = new.confidentiality.as_str();
-        let occurred_at = new.occurred_at.map(|t| t.timestamp());
-        let title = trimmed(&new.title);
-        let author_contact = trimmed(&new.author_contact);
-        let actor_id = actor.map(|a| a.user_id);
-        let at = now();
-        let outcome: Result<Submitted, StoreError> = db!(self, |pool| {
-            async {
-                let mut tx = pool.begin_write().await?;
-                let id: Option<i64> = sqlx::query_scalar(
-                    "INSERT INTO items (unit_id, source, channel, external_id, content_hash, \
-                     author_user_id, author_contact, received_at, occurred_at, text, title, \
-                     topic_hint, locality, population, intensity, trend, heard, quotes, \
-                     proposed_handling, confidentiality, status) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
-                     $16, $17, $18, $19, $20, 'pending') ON CONFLICT DO NOTHING RETURNING id",
-                )
-                .bind(&unit.id)
-                .bind(&source)
-                .bind(channel)
-                .bind(&external_id)
-                .bind(&hash)
-                .bind(author_user_id)
-                .bind(&author_contact)
-                .bind(at)
-                .bind(occurred_at)
-                .bind(&text)
-                .bind(&title)
-                .bind(&topic_hint)
-                .bind(&locality)
-                .bind(&population)
-                .bind(&intensity)
-                .bind(&trend)
-                .bind(heard)
-                .bind(&quotes)
-                .bind(&proposed)
-                .bind(confidentiality)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some(id) = id else {
-                    let existing: Option<(i64, String)> = sqlx::query_as(
-                        "SELECT i.id, un.path FROM items i JOIN units un ON un.id = i.unit_id \
-                         WHERE i.source = $1 AND (i.external_id = $2 OR i.content_hash = $3) \
-                         ORDER BY i.id LIMIT 1",
-                    )
-                    .bind(&source)
-                    .bind(&external_id)
-                    .bind(&hash)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    tx.rollback().await?;
-                    return match (existing, actor) {
-                        (Some((id, path)), Some(a)) if a.scope().contains(&path) => {
-                            Ok(Submitted { id, created: false })
-                        }
-                        (Some((id, _)), None) => Ok(Submitted { id, created: false }),
-                        _ => Err(StoreError::conflict(
-                            "this item was already received from the same source",
-                        )),
-                    };
-                };
-                sqlx::query(
-                    "INSERT INTO jobs (kind, item_id, state, attempts, run_at, created_at, \
-                     updated_at) VALUES ($1, $2, 'queued', 0, $3, $3, $3)",
-                )
-                .bind(ANALYZE_JOB)
-                .bind(id)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
-                audit!(
-                    tx,
-                    actor_id,
-                    "item.create",
-                    "item",
-                    id.to_string(),
-                    Some(unit.path.clone()),
-                    json!({
-                        "unit": unit.id, "source": source, "channel": channel,
-                        "external_id": external_id, "confidentiality": confidentiality,
-                        "content_hash": hash,
-                    })
-                )?;
-                tx.commit().await?;
-                Ok(Submitted { id, created: true })
-            }
-            .await
-        });
-        outcome
+        Ok(Prepared {
+            unit_id: unit.id,
+            unit_path: unit.path,
+            source,
+            channel: new.channel.as_str(),
+            external_id,
+            hash,
+            author_user_id,
+            author_contact: trimmed(&new.author_contact),
+            occurred_at: new.occurred_at.map(|t| t.timestamp()),
+            text,
+            title: trimmed(&new.title),
+            topic_hint: trimmed(&r.topic_hint),
+            locality: trimmed(&r.locality),
+            population: trimmed(&r.population),
+            intensity: trimmed(&r.intensity),
+            trend: trimmed(&r.trend),
+            heard: r.heard.map(Heard::as_str),
+            quotes: trimmed(&r.quotes),
+            proposed: trimmed(&r.proposed_handling),
+            confidentiality: new.confidentiality.as_str(),
+        })
     }
 
     pub(crate) async fn item_raw(&self, id: i64) -> Result<Option<ItemDb>, StoreError> {

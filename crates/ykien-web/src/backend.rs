@@ -26,9 +26,9 @@ pub fn map_store_error(e: StoreError) -> WebError {
         StoreError::Forbidden { .. } => WebError::Forbidden,
         StoreError::Conflict { what } => WebError::Conflict(what),
         StoreError::Invalid { what } => WebError::BadRequest(what),
-        e @ (StoreError::Unavailable { .. } | StoreError::Locked { .. }) => {
-            WebError::Unavailable(e.to_string())
-        }
+        e @ (StoreError::Unavailable { .. }
+        | StoreError::Locked { .. }
+        | StoreError::Interrupted { .. }) => WebError::Unavailable(e.to_string()),
         e => WebError::Internal(e.to_string()),
     }
 }

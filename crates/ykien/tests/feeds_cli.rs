@@ -129,7 +129,7 @@ fn feeds_add_list_fetch_now_history_remove() {
     assert_eq!(hits.load(Ordering::SeqCst), 2);
 
     // The fetched items were analyzed and are searchable at once.
-    let o = run_in(dir.path(), &["search", "ngap ung", "--json"]);
+    let o = run_in(dir.path(), &["search", "doi can", "--json"]);
     assert!(o.status.success(), "{o:?}");
     assert!(out(&o).contains("Đội Cấn"), "{}", out(&o));
 

@@ -48,6 +48,7 @@ on_both_backends!(
     sign_in_and_sign_out_are_audited,
     audit_log_is_append_only,
     schema_newer_than_binary_is_refused,
+    lost_postgres_connection_is_an_interruption_and_recovers,
     reopening_applies_nothing_twice,
     backup_while_serving,
     locked_database_is_a_clear_error_and_writes_nothing,

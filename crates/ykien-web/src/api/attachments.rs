@@ -21,7 +21,7 @@ use crate::state::AppState;
 use crate::uploads;
 
 /// A photo as the API lists it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AttachmentView {
     pub n: i64,
     pub media_type: String,
@@ -61,6 +61,22 @@ fn files(state: &AppState) -> Result<&std::path::Path, WebError> {
 /// `POST /api/v1/items/{id}/attachments`: 201 with the photos when one is new, 200 when all
 /// were already there; 413 beyond the size or count limits; 422 for a file that is not a
 /// photo (whatever its name or declared type).
+#[utoipa::path(
+    post,
+    path = "/api/v1/items/{id}/attachments",
+    tag = "items",
+    params(("id" = i64, Path, description = "Item id", example = 4711)),
+    request_body(content_type = "multipart/form-data", description = "One or more photos in fields named file"),
+    responses(
+        (status = 201, description = "Stored; the item's photos sent in this request", body = Vec<AttachmentView>),
+        (status = 200, description = "Every photo sent was already attached: nothing written", body = Vec<AttachmentView>),
+        (status = 401, description = "No valid token or session", body = crate::api::schemas::ErrorBody),
+        (status = 403, description = "Neither the item's author nor an editor or above, or a session write without its CSRF token", body = crate::api::schemas::ErrorBody),
+        (status = 404, description = "No such item, or not visible to the caller", body = crate::api::schemas::ErrorBody),
+        (status = 413, description = "A photo over the size limit (10 MB by default)", body = crate::api::schemas::ErrorBody),
+        (status = 422, description = "Not a photo (JPEG, PNG, WebP, GIF, HEIC), or the item has its maximum of photos", body = crate::api::schemas::ErrorBody),
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     ApiWriter(actor): ApiWriter,
@@ -113,6 +129,17 @@ pub async fn create(
 }
 
 /// `GET /api/v1/items/{id}/attachments`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/items/{id}/attachments",
+    tag = "items",
+    params(("id" = i64, Path, description = "Item id", example = 4711)),
+    responses(
+        (status = 200, description = "The item's photos, in order", body = Vec<AttachmentView>),
+        (status = 401, description = "No valid token or session", body = crate::api::schemas::ErrorBody),
+        (status = 404, description = "No such item, or not visible to the caller", body = crate::api::schemas::ErrorBody),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     ApiCaller(actor): ApiCaller,
@@ -124,6 +151,18 @@ pub async fn list(
 }
 
 /// `GET /api/v1/items/{id}/attachments/{n}`: the photo itself.
+#[utoipa::path(
+    get,
+    path = "/api/v1/items/{id}/attachments/{n}",
+    tag = "items",
+    params(("id" = i64, Path, description = "Item id", example = 4711),
+           ("n" = i64, Path, description = "Photo number within the item, from 1", example = 1)),
+    responses(
+        (status = 200, description = "The photo, with the type read from its bytes", content_type = "image/*"),
+        (status = 401, description = "No valid token or session", body = crate::api::schemas::ErrorBody),
+        (status = 404, description = "No such photo, or its item is not visible to the caller", body = crate::api::schemas::ErrorBody),
+    )
+)]
 pub async fn show(
     State(state): State<AppState>,
     ApiCaller(actor): ApiCaller,

@@ -216,17 +216,32 @@ fn parse_input(v: serde_json::Value) -> Result<ItemInput, Rejected> {
     serde_json::from_value(v).map_err(|e| Rejected::Invalid(e.to_string()))
 }
 
+fn filed(s: ykien_store::Submitted) -> Filed {
+    Filed {
+        id: s.id,
+        status: if s.created { "accepted" } else { "duplicate" },
+    }
+}
+
 async fn file_one(
     state: &AppState,
     actor: &Actor,
     v: serde_json::Value,
 ) -> Result<Filed, Rejected> {
     let item = to_new_item(actor, parse_input(v)?)?;
-    let s = intake::file(state, Some(actor), item).await?;
-    Ok(Filed {
-        id: s.id,
-        status: if s.created { "accepted" } else { "duplicate" },
-    })
+    Ok(filed(intake::file(state, Some(actor), item).await?))
+}
+
+/// The size limit [`intake::file`] applies to one item, for the items of a batch.
+fn within_limits(item: NewItem) -> Result<NewItem, Rejected> {
+    if item.text.len() > ykien_store::MAX_TEXT_BYTES {
+        return Err(Rejected::TooLarge(format!(
+            "the text has {} bytes; at most {} are accepted",
+            item.text.len(),
+            ykien_store::MAX_TEXT_BYTES
+        )));
+    }
+    Ok(item)
 }
 
 /// `POST /api/v1/items`: 201 with the new id, 200 for a duplicate.
@@ -302,8 +317,9 @@ pub struct BatchAnswer {
     pub results: Vec<BatchResult>,
 }
 
-/// `POST /api/v1/items/batch`: a JSON array of items, each filed on its own, so one bad item
-/// costs only itself; the answer says, per index, what became of each.
+/// `POST /api/v1/items/batch`: a JSON array of items, each judged on its own, so one bad item
+/// costs only itself, and stored together in one transaction; the answer says, per index,
+/// what became of each.
 #[utoipa::path(
     post,
     path = "/api/v1/items/batch",
@@ -316,6 +332,7 @@ pub struct BatchAnswer {
         (status = 403, description = "The caller's role may not file items, or a session write without its CSRF token", body = schemas::ErrorBody),
         (status = 413, description = "More than 500 items, or a body over 8 MiB: split the batch", body = schemas::ErrorBody),
         (status = 422, description = "Not an array, or an empty one", body = schemas::ErrorBody),
+        (status = 503, description = "The database is busy: nothing of the batch was stored; send it again", body = schemas::ErrorBody),
     )
 )]
 pub async fn batch(
@@ -339,14 +356,42 @@ pub async fn batch(
     if !can(&actor, Permission::Report, &actor.unit_path) {
         return Err(WebError::Forbidden.into());
     }
+    // Every item is read first (a bad one costs only itself); the good ones are then stored
+    // in one transaction, which is what makes a batch cheaper than its items one by one.
+    let mut outcomes: Vec<Option<Result<Filed, Rejected>>> = Vec::with_capacity(items.len());
+    let (mut good, mut slots) = (Vec::new(), Vec::new());
+    for (index, v) in items.into_iter().enumerate() {
+        match parse_input(v)
+            .and_then(|i| to_new_item(&actor, i))
+            .and_then(within_limits)
+        {
+            Ok(item) => {
+                good.push(item);
+                slots.push(index);
+                outcomes.push(None);
+            }
+            Err(e) => outcomes.push(Some(Err(e))),
+        }
+    }
+    if !good.is_empty() {
+        let stored = ykien_listen::submit_many(&state.store, Some(&actor), good).await?;
+        for (slot, r) in slots.into_iter().zip(stored) {
+            outcomes[slot] = Some(r.map(filed).map_err(Rejected::from));
+        }
+    }
     let mut answer = BatchAnswer {
         accepted: 0,
         duplicates: 0,
         errors: 0,
-        results: Vec::with_capacity(items.len()),
+        results: Vec::with_capacity(outcomes.len()),
     };
-    for (index, v) in items.into_iter().enumerate() {
-        let r = match file_one(&state, &actor, v).await {
+    for (index, outcome) in outcomes.into_iter().enumerate() {
+        let outcome = outcome.unwrap_or_else(|| {
+            Err(Rejected::Web(WebError::Internal(
+                "a batch item got no answer".into(),
+            )))
+        });
+        let r = match outcome {
             Ok(f) => {
                 if f.status == "accepted" {
                     answer.accepted += 1;

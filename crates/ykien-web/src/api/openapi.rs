@@ -82,6 +82,13 @@ request's language (Vietnamese by default, `?lang=en` for English)."
         feeds::list,
         feeds::create,
         feeds::fetches,
+        // --- intake ---
+        crate::api::attachments::create,
+        crate::api::attachments::list,
+        crate::api::attachments::show,
+        crate::pages::imports::api_create,
+        crate::pages::imports::api_show,
+        crate::pages::report::session_csrf,
     ),
     components(schemas(schemas::ErrorBody)),
     modifiers(&BearerAuth),
@@ -92,6 +99,7 @@ request's language (Vietnamese by default, `?lang=en` for English)."
         (name = "items", description = "Items heard: opinions, reports, feedback / Ý kiến, phản ánh"),
         (name = "cases", description = "Cases and their workflow / Vụ việc và quy trình xử lý"),
         (name = "feeds", description = "Feed sources and watched pages / Nguồn tin và trang theo dõi"),
+        (name = "imports", description = "Bulk imports of files / Nhập dữ liệu hàng loạt"),
     )
 )]
 pub struct ApiDoc;

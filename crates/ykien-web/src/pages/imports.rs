@@ -49,6 +49,8 @@ pub struct ImportLine {
     pub duplicate: i64,
     pub failed: i64,
     pub percent: i64,
+    /// The progress bar's maximum (1 while the total is not known yet).
+    pub max: i64,
     pub failure: Option<String>,
     pub running: bool,
 }
@@ -72,6 +74,7 @@ fn line(i: &Import, ui: &Ui) -> ImportLine {
         added: i.rows_added,
         duplicate: i.rows_duplicate,
         failed: i.rows_failed,
+        max: total.max(1),
         percent: if total > 0 {
             i.rows_done * 100 / total
         } else {
@@ -306,6 +309,18 @@ pub async fn show(
 }
 
 /// `GET /api/v1/imports/{id}`: the import record, its counters and row errors.
+#[utoipa::path(
+    get,
+    path = "/api/v1/imports/{id}",
+    tag = "imports",
+    params(("id" = i64, Path, description = "Import id", example = 12)),
+    responses(
+        (status = 200, description = "The import: state (queued, running, done, failed), rows_total, rows_done, rows_added, rows_duplicate, rows_failed, and errors (row number and reason of each row not imported)"),
+        (status = 401, description = "No valid token or session", body = crate::api::schemas::ErrorBody),
+        (status = 403, description = "The caller's role may not import (editors and above may)", body = crate::api::schemas::ErrorBody),
+        (status = 404, description = "No such import, or outside the caller's subtree", body = crate::api::schemas::ErrorBody),
+    )
+)]
 pub async fn api_show(
     State(state): State<AppState>,
     ApiCaller(actor): ApiCaller,
@@ -317,6 +332,20 @@ pub async fn api_show(
 }
 
 /// `POST /api/v1/imports`: 201 with the queued import; 413 beyond the size limit.
+#[utoipa::path(
+    post,
+    path = "/api/v1/imports",
+    tag = "imports",
+    request_body(content_type = "multipart/form-data", description = "Fields: file (the JSONL, CSV or XLSX file), format (jsonl, csv, xlsx or auto: from the file name), unit (of rows that name none; default the caller's), source (default the file name)"),
+    responses(
+        (status = 201, description = "Stored and queued; follow it at /api/v1/imports/{id}"),
+        (status = 401, description = "No valid token or session", body = crate::api::schemas::ErrorBody),
+        (status = 403, description = "The caller's role may not import, or a session write without its CSRF token", body = crate::api::schemas::ErrorBody),
+        (status = 404, description = "The unit does not exist or is outside the caller's subtree", body = crate::api::schemas::ErrorBody),
+        (status = 413, description = "The file is larger than the configured limit (50 MB by default)", body = crate::api::schemas::ErrorBody),
+        (status = 422, description = "No file, or an unknown format", body = crate::api::schemas::ErrorBody),
+    )
+)]
 pub async fn api_create(
     State(state): State<AppState>,
     ApiWriter(actor): ApiWriter,

@@ -336,6 +336,15 @@ pub async fn submit(
 /// the token was loaded (the session's token may have changed since, with a new sign-in).
 /// Reading it cross-site is impossible (no CORS), so it is as safe as the form that shows
 /// it. A bearer-token caller has no session, hence no token.
+#[utoipa::path(
+    get,
+    path = "/api/v1/session/csrf",
+    tag = "account",
+    responses(
+        (status = 200, description = "{\"csrf\": token} for a browser session; {\"csrf\": null} for a bearer token"),
+        (status = 401, description = "No valid token or session", body = crate::api::schemas::ErrorBody),
+    )
+)]
 pub async fn session_csrf(
     State(state): State<AppState>,
     req: Request,

@@ -105,10 +105,14 @@ impl App {
 
     async fn boot(
         cfg: DbConfig,
-        web: WebConfig,
+        mut web: WebConfig,
         dir: tempfile::TempDir,
         pg: Option<(PgPool, String)>,
     ) -> App {
+        // Uploads (photos, import files) go to the case's own data directory.
+        if web.data_dir.is_none() {
+            web.data_dir = Some(dir.path().join("files"));
+        }
         let store = Store::open(&cfg).await.expect("open store");
         store.load_units().await.expect("load units");
         let mut app = App {

@@ -72,4 +72,8 @@ on_both_backends!(
     labels::officers_correct_items_and_the_corrections_stick,
     openapi::openapi_document_and_docs_page_are_served,
     openapi::api_answers_match_the_document,
+    // --- intake ---
+    intake::report_form_takes_a_photo_and_files_a_resent_draft_once,
+    intake::api_attaches_photos_checked_limited_and_scoped,
+    intake::web_import_shows_progress_and_the_rows_not_taken,
 );

@@ -16,7 +16,7 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::Args;
 use ykien_core::Role;
-use ykien_store::{NewUser, Store};
+use ykien_store::{LabelField, LabelValue, NewUser, Store};
 
 use super::config::{DEMO_DATA_DIR, GlobalOpts, ServeOpts, Settings};
 use super::user::generate_password;
@@ -241,6 +241,69 @@ async fn load_items(store: &Store, a: &DemoArgs) -> anyhow::Result<()> {
         t1.elapsed().as_secs_f64(),
         done.failed
     );
+    learn_from_corrections(store, &loaded.intended).await
+}
+
+/// Shows learning from officers: the city leader corrects the topics of synthetic reports
+/// where the analysis disagrees with the topic their writer meant (once: items that already
+/// have a label are left alone), and the topic model is retrained from those labels.
+async fn learn_from_corrections(store: &Store, intended: &[(i64, String)]) -> anyhow::Result<()> {
+    let t0 = Instant::now();
+    let Some(leader) = ACCOUNTS.iter().find(|a| a.role == Role::Leader) else {
+        return Ok(());
+    };
+    let users = store.list_users(None).await?;
+    let Some(id) = users
+        .iter()
+        .find(|u| u.email.as_deref() == Some(leader.email))
+        .map(|u| u.id)
+    else {
+        return Ok(());
+    };
+    let Some(actor) = store.actor(id).await? else {
+        return Ok(());
+    };
+    let mut corrected = 0;
+    for (item, topic) in intended {
+        let it = store.item(None, *item).await?;
+        if it.topic.as_deref() == Some(topic.as_str())
+            || !store.item_labels(None, *item).await?.is_empty()
+        {
+            continue;
+        }
+        store
+            .add_label(
+                Some(&actor),
+                *item,
+                LabelField::Topic,
+                LabelValue::Code(topic.clone()),
+            )
+            .await
+            .with_context(|| format!("demo correction of item {item}"))?;
+        corrected += 1;
+    }
+    if corrected == 0 {
+        return Ok(());
+    }
+    let reports = ykien_listen::learn::retrain(
+        store,
+        &ykien_listen::learn::RetrainOptions {
+            only: vec![ykien_listen::learn::ModelKind::Topic],
+            ..Default::default()
+        },
+    )
+    .await?;
+    for r in reports {
+        outln!(
+            "learning: {} corrected {corrected} topics; topic model macro-F1 on held-out \
+             labels {} → {}: {} ({:.1} s)",
+            leader.name,
+            r.before_macro_f1.map_or("-".into(), |v| format!("{v:.3}")),
+            r.after_macro_f1.map_or("-".into(), |v| format!("{v:.3}")),
+            r.reason,
+            t0.elapsed().as_secs_f64()
+        );
+    }
     Ok(())
 }
 

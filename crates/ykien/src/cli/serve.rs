@@ -60,6 +60,20 @@ pub async fn serve_on(store: Store, web: WebConfig, listen: &str) -> anyhow::Res
     tracing::info!(addr = %local, backend = store.backend_name(), "listening");
     eprintln!("ykien is listening on http://{local}/  (Ctrl-C to stop)");
     let purge = tokio::spawn(purge_expired_sessions(store.clone()));
+    // Web imports run in the background and resume from their cursor after a restart.
+    let imports = web.data_dir.clone().map(|dir| {
+        tokio::spawn(ykien_listen::import::run_importer(
+            store.clone(),
+            dir,
+            Default::default(),
+            std::future::pending(),
+        ))
+    });
+    // Learning from officers: retrain the models when enough new labels came in (or daily).
+    let retrain = tokio::spawn(ykien_listen::learn::retrain_periodically(
+        store.clone(),
+        Default::default(),
+    ));
     // Feeds and watched pages, polled on their schedules (leases make several processes safe).
     let feeds = ykien_feeds::Poller::new(store.clone(), Default::default())
         .map(|p| tokio::spawn(p.run(std::future::pending())))
@@ -78,6 +92,10 @@ pub async fn serve_on(store: Store, web: WebConfig, listen: &str) -> anyhow::Res
     .await
     .context("server error")?;
     purge.abort();
+    if let Some(i) = imports {
+        i.abort();
+    }
+    retrain.abort();
     if let Ok(f) = feeds {
         f.abort();
     }

@@ -231,20 +231,20 @@ pub async fn labels_are_scoped_applied_audited_and_outlast_reanalysis(t: &TestDb
     // Reading the labels: whoever may see the item; the export is scoped.
     assert_eq!(
         store.item_labels(Some(&viewer), item).await.unwrap().len(),
-        6
+        5
     );
     assert!(matches!(
         store.item_labels(Some(&other_ward), item).await,
         Err(StoreError::NotFound)
     ));
-    assert_eq!(store.labels_after(None, 0, 100).await.unwrap().len(), 7);
+    assert_eq!(store.labels_after(None, 0, 100).await.unwrap().len(), 6);
     assert_eq!(
         store
             .labels_after(Some(&viewer), 0, 100)
             .await
             .unwrap()
             .len(),
-        6,
+        5,
         "the restricted item's label is not the viewer's to see"
     );
     assert!(

@@ -189,3 +189,96 @@ pub async fn concurrent_writers_all_succeed(t: &TestDb) {
         8
     );
 }
+
+/// A TCP relay to PostgreSQL that the test can cut and restore, standing in for a network
+/// failure or a database restart between ykien and its server.
+struct Relay {
+    addr: std::net::SocketAddr,
+    up: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    cut: tokio::sync::watch::Sender<u64>,
+}
+
+impl Relay {
+    async fn start(upstream: String) -> Relay {
+        use std::sync::atomic::Ordering;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let up = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let (cut, _) = tokio::sync::watch::channel(0u64);
+        let (flag, cuts) = (up.clone(), cut.clone());
+        tokio::spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                if !flag.load(Ordering::SeqCst) {
+                    continue; // dropped: the connection is refused as soon as it opens
+                }
+                let upstream = upstream.clone();
+                let mut cut = cuts.subscribe();
+                tokio::spawn(async move {
+                    let Ok(mut server) = tokio::net::TcpStream::connect(&upstream).await else {
+                        return;
+                    };
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
+                        _ = cut.changed() => {}
+                    }
+                });
+            }
+        });
+        Relay { addr, up, cut }
+    }
+
+    fn set_up(&self, up: bool) {
+        self.up.store(up, std::sync::atomic::Ordering::SeqCst);
+        if !up {
+            self.cut.send_modify(|n| *n += 1);
+        }
+    }
+}
+
+/// PostgreSQL going away after start-up is reported as an interruption (the web answers 503,
+/// not 500), and the same store works again once the server is back, with no restart.
+pub async fn lost_postgres_connection_is_an_interruption_and_recovers(t: &TestDb) {
+    let DbConfig::Postgres { url } = &t.cfg else {
+        return; // SQLite has no connection to lose
+    };
+    let rest = url.split("://").nth(1).unwrap();
+    let host_port = rest
+        .split('@')
+        .next_back()
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap();
+    let host_port = if host_port.contains(':') {
+        host_port.to_string()
+    } else {
+        format!("{host_port}:5432")
+    };
+    let relay = Relay::start(host_port.clone()).await;
+    let via = url.replacen(&host_port, &relay.addr.to_string(), 1);
+    let s = Store::open(&DbConfig::Postgres { url: via }).await.unwrap();
+    s.calendar_adjustments().await.unwrap();
+
+    relay.set_up(false);
+    let e = s.calendar_adjustments().await.unwrap_err();
+    assert!(
+        matches!(e, StoreError::Interrupted { .. }),
+        "a lost connection is an interruption, not {e:?}"
+    );
+    assert!(!e.is_user_error());
+
+    relay.set_up(true);
+    let mut back = false;
+    for _ in 0..50 {
+        if s.calendar_adjustments().await.is_ok() {
+            back = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert!(
+        back,
+        "the store reconnects once PostgreSQL is reachable again"
+    );
+    s.close().await;
+}

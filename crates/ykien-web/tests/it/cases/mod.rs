@@ -10,3 +10,5 @@ pub mod ops;
 pub mod pages;
 pub mod report;
 pub mod scope;
+// --- intake ---
+pub mod intake;

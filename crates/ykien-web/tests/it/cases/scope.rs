@@ -156,6 +156,7 @@ fn path_for(spec: &RouteSpec, id: &str) -> String {
     spec.path
         .replace("{id}", id)
         .replace("{*path}", "style.css")
+        .replace("{n}", "1")
 }
 
 fn request(c: &Client, app: &App, spec: &RouteSpec, path: &str) -> RequestBuilder {
@@ -270,6 +271,7 @@ pub async fn every_route_for_every_role(b: Backend) {
     let items = seed_items(&app).await;
     let cases = seed_cases(&app).await;
     let sources = seed_sources(&app).await;
+    let intake = seed_intake(&app, &items).await;
     let mut outside_sources = 0;
     let routes = table();
     assert!(
@@ -625,6 +627,9 @@ pub async fn every_route_for_every_role(b: Backend) {
                             "{ctx}: 404 bodies differ: {answers:?}"
                         );
                     }
+                    Access::Attachment | Access::Importer | Access::Import => {
+                        intake_route(&app, &who, spec, &items, &intake, &ctx).await;
+                    }
                     Access::UnitsInBatch => {
                         anonymous_is_turned_away(&app, spec, spec.path).await;
                         let units: Vec<&str> = std::iter::once(&who.level.unit)
@@ -710,4 +715,190 @@ fn main_part(body: &str) -> String {
         (Some(a), Some(b)) => body[a..b].to_string(),
         _ => body.to_string(),
     }
+}
+
+// --- intake: photos of items, and imports ---
+
+/// Records the intake routes need: a photo on every seeded item, an import in every unit
+/// the levels name (units not in the database hold none).
+struct IntakeSeed {
+    imports: HashMap<&'static str, i64>,
+}
+
+async fn seed_intake(app: &App, items: &Items) -> IntakeSeed {
+    let files = app.web.data_dir.clone().expect("a data directory");
+    let photo = super::intake::png(20);
+    for id in items.normal.values().chain(items.restricted.values()) {
+        app.store
+            .attach(
+                None,
+                &files,
+                ykien_store::NewAttachment {
+                    item_id: *id,
+                    bytes: &photo,
+                    original_name: None,
+                    max_bytes: 1 << 20,
+                    max_per_item: 5,
+                },
+            )
+            .await
+            .expect("a photo on a seeded item");
+    }
+    let mut imports = HashMap::new();
+    for level in LEVELS {
+        for unit in std::iter::once(&level.unit).chain(level.outside) {
+            if imports.contains_key(unit) {
+                continue;
+            }
+            let new = ykien_store::NewImport {
+                unit: unit.to_string(),
+                source: "scope".into(),
+                format: "jsonl".into(),
+                bytes: b"{\"text\": \"x\"}\n",
+                original_name: None,
+            };
+            if let Ok(i) = app.store.create_import(None, &files, new).await {
+                imports.insert(*unit, i.id);
+            }
+        }
+    }
+    IntakeSeed { imports }
+}
+
+/// A one-row import file in a multipart form, with the unit (and the CSRF token) given.
+fn import_form(csrf: Option<&str>, unit: &str, ctx: &str) -> reqwest::multipart::Form {
+    let row = format!("{{\"text\": \"Ý kiến nhập thử {ctx}\"}}\n");
+    let mut f = reqwest::multipart::Form::new()
+        .text("format", "jsonl")
+        .text("unit", unit.to_string())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(row.into_bytes()).file_name("thu.jsonl"),
+        );
+    if let Some(c) = csrf {
+        f = f.text("csrf", c.to_string());
+    }
+    f
+}
+
+/// Sends a photo route as the caller (bearer token): a GET, or a POST of one photo.
+async fn send_photo(app: &App, who: &Caller, spec: &RouteSpec, id: &str) -> reqwest::Response {
+    let c = app.bare();
+    let mut req = request(&c, app, spec, &path_for(spec, id)).bearer_auth(&who.token);
+    if spec.method == "POST" {
+        let part = reqwest::multipart::Part::bytes(super::intake::png(77)).file_name("a.png");
+        req = req.multipart(reqwest::multipart::Form::new().part("file", part));
+    }
+    req.send().await.unwrap()
+}
+
+async fn intake_route(
+    app: &App,
+    who: &Caller,
+    spec: &RouteSpec,
+    items: &Items,
+    seed: &IntakeSeed,
+    ctx: &str,
+) {
+    let importer = ykien_store::may_import(&who.actor);
+    let mut answers = Vec::new();
+    match spec.access {
+        Access::Attachment => {
+            let own = items.normal[who.level.unit].to_string();
+            anonymous_is_turned_away(app, spec, &path_for(spec, &own)).await;
+            let need_to_know = matches!(who.role, Role::Admin | Role::Leader | Role::Officer);
+            let may_attach = need_to_know || who.role == Role::Editor;
+            let allowed = |s: u16| {
+                if spec.method == "GET" {
+                    s == 200
+                } else {
+                    s == 200 || s == 201
+                }
+            };
+            let s = send_photo(app, who, spec, &own).await.status().as_u16();
+            let ok = if spec.method == "GET" || may_attach {
+                allowed(s)
+            } else {
+                s == 403
+            };
+            assert!(ok, "{ctx}: own unit's item: {s}");
+            let restricted = items.restricted[who.level.unit].to_string();
+            let res = send_photo(app, who, spec, &restricted).await;
+            let s = res.status().as_u16();
+            if need_to_know {
+                assert!(allowed(s), "{ctx}: restricted item: {s}");
+            } else {
+                assert_eq!(s, 404, "{ctx}: restricted item");
+                answers.push(res.text().await.unwrap());
+            }
+            let outside = who
+                .level
+                .outside
+                .iter()
+                .filter_map(|u| items.normal.get(u).map(i64::to_string));
+            for id in outside.chain(MISSING_ITEMS.iter().map(|s| s.to_string())) {
+                let res = send_photo(app, who, spec, &id).await;
+                assert_eq!(res.status(), 404, "{ctx}: item {id} must be invisible");
+                answers.push(res.text().await.unwrap());
+            }
+        }
+        Access::Importer => {
+            anonymous_is_turned_away(app, spec, spec.path).await;
+            let c = app.bare();
+            let want = |ok: u16| if importer { ok } else { 403 };
+            match spec.kind {
+                Kind::Page => {
+                    let res = send(app, who, spec, spec.path, None).await;
+                    assert_eq!(res.status(), want(200), "{ctx}");
+                }
+                Kind::Form => {
+                    let post = |csrf: Option<&str>| {
+                        request(&c, app, spec, spec.path)
+                            .header("cookie", &who.cookie)
+                            .multipart(import_form(csrf, who.level.unit, ctx))
+                    };
+                    let res = post(Some("")).send().await.unwrap();
+                    assert_eq!(res.status(), 403, "{ctx}: no CSRF token");
+                    let res = post(Some(&who.csrf)).send().await.unwrap();
+                    assert_eq!(res.status(), want(303), "{ctx}");
+                }
+                _ => {
+                    let post = |unit: &str| {
+                        request(&c, app, spec, spec.path)
+                            .bearer_auth(&who.token)
+                            .multipart(import_form(None, unit, ctx))
+                    };
+                    let res = post(who.level.unit).send().await.unwrap();
+                    assert_eq!(res.status(), want(201), "{ctx}: own unit");
+                    for unit in who.level.outside.iter().chain(MISSING) {
+                        let res = post(unit).send().await.unwrap();
+                        assert_eq!(res.status(), 404, "{ctx}: unit {unit} must be invisible");
+                        answers.push(res.text().await.unwrap());
+                    }
+                }
+            }
+        }
+        Access::Import => {
+            let own = seed.imports[who.level.unit].to_string();
+            anonymous_is_turned_away(app, spec, &path_for(spec, &own)).await;
+            let res = send(app, who, spec, &path_for(spec, &own), None).await;
+            let want = if importer { 200 } else { 403 };
+            assert_eq!(res.status(), want, "{ctx}: own unit's import");
+            let outside = who
+                .level
+                .outside
+                .iter()
+                .filter_map(|u| seed.imports.get(u).map(i64::to_string));
+            for id in outside.chain(MISSING_ITEMS.iter().map(|s| s.to_string())) {
+                let res = send(app, who, spec, &path_for(spec, &id), None).await;
+                assert_eq!(res.status(), 404, "{ctx}: import {id} must be invisible");
+                answers.push(main_part(&res.text().await.unwrap()));
+            }
+        }
+        other => panic!("{ctx}: not an intake route: {other:?}"),
+    }
+    assert!(
+        answers.windows(2).all(|w| w[0] == w[1]),
+        "{ctx}: 404 bodies differ: {answers:?}"
+    );
 }

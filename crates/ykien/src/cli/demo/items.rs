@@ -60,10 +60,9 @@ pub struct SyntheticRow {
     pub heard: Option<String>,
     pub quotes: Option<String>,
     pub proposed_handling: Option<String>,
-    /// The topic the writer meant (a taxonomy id), for the demo's own checks; not stored.
+    /// The topic the writer meant (a taxonomy id): not stored with the item; the demo's
+    /// leader files it as a correction where the analysis disagrees (see `demo.rs`).
     pub topic: Option<String>,
-    /// Rows of one rumour reported from several wards share a cluster name.
-    pub cluster: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -82,8 +81,10 @@ struct VntcRow {
 }
 
 /// What [`load`] did.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 pub struct Loaded {
+    /// (item id, the writer's topic) of each synthetic row that has one.
+    pub intended: Vec<(i64, String)>,
     pub synthetic: usize,
     pub legal: usize,
     pub vntc: usize,
@@ -150,6 +151,7 @@ pub async fn load(
         } else {
             Channel::Import
         };
+        let topic = r.topic.clone();
         let mut it = item(&r.unit, SYNTHETIC_SOURCE, channel, &r.ext, &r.text);
         it.occurred_at = Some(now - Duration::seconds((r.days_ago * 86_400.0) as i64));
         it.title = r.title;
@@ -174,6 +176,9 @@ pub async fn load(
             .with_context(|| format!("demo item {}", r.ext))?;
         out.synthetic += 1;
         out.created += usize::from(s.created);
+        if let Some(t) = topic {
+            out.intended.push((s.id, t));
+        }
     }
     let resolution_day = Utc
         .with_ymd_and_hms(2025, 6, 16, 3, 0, 0)
