@@ -11,11 +11,15 @@ read, so nothing of the server's request path is added to the figure.
 Also samples the job queue once a second (queued/running/done), so the report can say whether
 the pipeline kept up with the load, and how long it took to drain after the load stopped.
 
-    probe.py BASE_URL TOKEN DB_PATH TEXTS SECONDS OUT_JSON
+    probe.py BASE_URL TOKEN DB_PATH TEXTS STOP_FILE OUT_JSON
+
+Probes until STOP_FILE exists (run.sh creates it when the load generator has finished), then
+waits for the queue to drain and reports how long that took after the load stopped.
 """
 
 import http.client
 import json
+import os
 import sqlite3
 import statistics
 import sys
@@ -47,13 +51,11 @@ def percentile(xs, p):
 
 
 def main():
-    base, token, db, texts, seconds, out = sys.argv[1:7]
-    seconds = float(seconds)
+    base, token, db, texts, stop_file, out = sys.argv[1:7]
     u = urllib.parse.urlparse(base)
     conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
     ro = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30, check_same_thread=False)
     ro.execute("PRAGMA busy_timeout = 30000")
-    sample_db = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
     sentences = []
     with open(texts, encoding="utf-8") as f:
         for k, line in enumerate(f):
@@ -67,6 +69,7 @@ def main():
     stop = threading.Event()
 
     def sampler():
+        sample_db = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
         t0 = time.monotonic()
         while not stop.is_set():
             try:
@@ -81,9 +84,8 @@ def main():
 
     lat = []
     failures = 0
-    t_end = time.monotonic() + seconds
     i = 0
-    while time.monotonic() < t_end:
+    while not os.path.exists(stop_file):
         m = marker(i, run)
         body = json.dumps(
             {"text": f"{sentences[i % len(sentences)]} {m}", "source": "bench/probe"},
@@ -124,8 +126,9 @@ def main():
     # Let the queue drain and record how long that takes.
     t_load_end = time.monotonic()
     drained_after = None
+    queue_db = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
     while time.monotonic() - t_load_end < 300:
-        q = dict(sample_db.execute("SELECT state, COUNT(*) FROM jobs GROUP BY state"))
+        q = dict(queue_db.execute("SELECT state, COUNT(*) FROM jobs GROUP BY state"))
         if q.get("queued", 0) == 0 and q.get("running", 0) == 0:
             drained_after = round(time.monotonic() - t_load_end, 2)
             break
@@ -140,7 +143,7 @@ def main():
         "p99_s": percentile(lat, 99),
         "max_s": max(lat) if lat else None,
         "mean_s": statistics.mean(lat) if lat else None,
-        "drained_after_probe_end_s": drained_after,
+        "drained_after_load_end_s": drained_after,
         "queue_samples": samples,
     }
     with open(out, "w") as f:

@@ -12,11 +12,15 @@
 #   DURATION        seconds of load per phase (default 30)
 #   CONNS           wrk connections for single items (default 16); BATCH_CONNS (default 4)
 #   BATCH           items per batch request (default 100)
+#   RATE            items/s of the paced phase (default 1000)
 #
-# Phases: (1) POST /api/v1/items, one item per request; (2) POST /api/v1/items/batch. During
-# each, probe.py files marked items one after another and times their appearance in the
-# full-text index, and samples the job queue. Load: wrk on loopback, 2 threads. Texts: VNTC
-# sentences (texts.py), measured only, never stored in the repository.
+# Phases: (1) POST /api/v1/items, one item per request, as fast as wrk can (closed loop);
+# (2) POST /api/v1/items/batch, as fast as wrk can; (3) a fixed RATE of items/s in batches of
+# 50 (open loop, paced.py): the "sustained with the pipeline keeping up" test. During each,
+# probe.py files marked items one after another and times their appearance in the full-text
+# index, and samples the job queue; when the load stops it times the queue's drain. Load
+# generators run on the same 2 cores, on loopback. Texts: VNTC sentences (texts.py), measured
+# only, never stored in the repository.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -42,6 +46,10 @@ TEXTS="$SCRATCH/texts.jsonl"
 if [ ! -s "$TEXTS" ]; then
   python3 "$HERE/texts.py" "$DATA/topics/vntc/train_full.jsonl.gz" "$TEXTS" 1000000
 fi
+# wrk reads its texts in every thread before it starts: a smaller file starts it at once.
+WRK_TEXTS="$SCRATCH/texts-wrk.jsonl"
+[ -s "$WRK_TEXTS" ] || head -n 400000 "$TEXTS" >"$WRK_TEXTS"
+RATE="${RATE:-1000}"
 
 DIR="$SCRATCH/intake-$STAMP"
 mkdir -p "$DIR"
@@ -70,15 +78,23 @@ DB="$DIR/ykien.db"
 
 phase() { # name conns batch
   local name=$1 conns=$2 batch=$3
-  python3 "$HERE/probe.py" "http://127.0.0.1:$PORT" "$TOKEN" "$DB" "$TEXTS" "$DURATION" \
+  local stop="$DIR/stop-$name"
+  python3 "$HERE/probe.py" "http://127.0.0.1:$PORT" "$TOKEN" "$DB" "$TEXTS" "$stop" \
     "$OUT/probe-$name-$STAMP.json" >"$DIR/probe-$name.out" 2>&1 &
   local probe=$!
   local before
   before=$(sqlite3 "$DB" "SELECT COUNT(*) FROM items" 2>/dev/null || echo "?")
-  echo "## $name: wrk -t2 -c$conns -d${DURATION}s (batch $batch); items before: $before" | tee -a "$REPORT"
-  WRK_THREADS=2 wrk -t2 -c"$conns" -d"${DURATION}s" --latency -s "$HERE/items.lua" \
-    "http://127.0.0.1:$PORT" -- "$TEXTS" "$TOKEN" "$batch" "$name$STAMP" \
-    | tee "$DIR/wrk-$name.out" | grep -E "RESULT|Requests/sec|Latency" | tee -a "$REPORT"
+  if [ "$name" = paced ]; then
+    echo "## $name: $RATE items/s for ${DURATION}s in batches of 50; items before: $before" | tee -a "$REPORT"
+    python3 "$HERE/paced.py" "http://127.0.0.1:$PORT" "$TOKEN" "$TEXTS" "$RATE" "$DURATION" 50 \
+      "$name$STAMP" | tee -a "$REPORT"
+  else
+    echo "## $name: wrk -t2 -c$conns -d${DURATION}s (batch $batch); items before: $before" | tee -a "$REPORT"
+    WRK_THREADS=2 wrk -t2 -c"$conns" -d"${DURATION}s" --latency -s "$HERE/items.lua" \
+      "http://127.0.0.1:$PORT" -- "$WRK_TEXTS" "$TOKEN" "$batch" "$name$STAMP" \
+      | tee "$DIR/wrk-$name.out" | grep -E "RESULT|Requests/sec|Latency" | tee -a "$REPORT"
+  fi
+  touch "$stop"
   wait $probe || true
   grep PROBE "$DIR/probe-$name.out" | tee -a "$REPORT"
   echo "load after $name: $(uptime)" | tee -a "$REPORT"
@@ -87,4 +103,5 @@ phase() { # name conns batch
 
 phase single "$CONNS" 1
 phase batch "$BATCH_CONNS" "$BATCH"
+phase paced 0 50
 echo "report: $REPORT"

@@ -1,6 +1,7 @@
 //! The JSON API. Bearer tokens from `ykien token create`, or the browser session (whose
 //! writes must also send its CSRF token, see [`items::ApiWriter`]).
 
+pub mod alerts;
 pub mod attachments;
 pub mod cases;
 pub mod feeds;

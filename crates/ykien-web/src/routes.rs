@@ -57,6 +57,9 @@ pub enum Access {
     /// default); a unit outside the actor's subtree answers 404, and roles that do not handle
     /// (officers and above do) get 403.
     SourceUnitInBody,
+    /// `{id}` in the path is an alert id; outside the actor's subtree the answer is 404;
+    /// roles that do not handle alerts (officers and above do) get 403.
+    Alert,
 }
 
 /// How a route answers, which decides what "not signed in" and "bad token" look like.
@@ -246,6 +249,17 @@ pub fn table() -> Vec<RouteSpec> {
         r("GET", "/api/v1/imports/{id}", Import, Api, || {
             get(pages::imports::api_show)
         }),
+        // --- alerts: in-app list, one alert with its items, acknowledge, close ---
+        r("GET", "/api/v1/alerts", Actor, Api, || get(api::alerts::list)),
+        r("GET", "/api/v1/alerts/{id}", Alert, Api, || {
+            get(api::alerts::show)
+        }),
+        r("POST", "/api/v1/alerts/{id}/acknowledge", Alert, Api, || {
+            post(api::alerts::acknowledge)
+        }),
+        r("POST", "/api/v1/alerts/{id}/close", Alert, Api, || {
+            post(api::alerts::close)
+        }),
     ]
 }
 
@@ -278,6 +292,7 @@ mod tests {
                         | Access::ItemToHandle
                         | Access::Attachment
                         | Access::Import
+                        | Access::Alert
                 ),
                 a.path.contains("{id}"),
                 "unit, item, case and source routes and only they take {{id}}: {a:?}"

@@ -266,7 +266,7 @@ pub async fn bad_responses_are_recorded_and_retried_later(t: &TestDb) {
         reports.extend(r);
     }
     let took = clock.elapsed();
-    assert!(took < Duration::from_secs(8), "took {took:?}");
+    assert!(took < Duration::from_secs(15), "took {took:?}");
     assert_eq!(reports.len(), cases.len());
     let before = Utc::now();
     for r in &reports {
@@ -447,8 +447,10 @@ pub async fn pollers_never_fetch_a_source_twice_at_once(t: &TestDb) {
     }
     let mut cfg = poller_config();
     cfg.batch = 2;
+    // Two pollers on two connection pools, as two processes would be.
+    let other = t.other_process().await;
     let a = Poller::new(t.store.clone(), cfg.clone()).unwrap();
-    let b = Poller::new(t.store.clone(), cfg).unwrap();
+    let b = Poller::new(other.clone(), cfg).unwrap();
     let drain = |p: Poller| async move {
         let mut got = Vec::new();
         loop {
@@ -460,6 +462,7 @@ pub async fn pollers_never_fetch_a_source_twice_at_once(t: &TestDb) {
         }
     };
     let (ga, gb) = tokio::join!(drain(a), drain(b));
+    other.close().await;
     let mut all: Vec<i64> = ga.iter().chain(&gb).copied().collect();
     all.sort();
     assert_eq!(all, ids, "each source fetched exactly once: {ga:?} {gb:?}");

@@ -12,6 +12,7 @@ use ykien_store::{DbConfig, NewSource, NewUser, Source, SourceKind, Store};
 
 pub struct TestDb {
     pub store: Store,
+    cfg: DbConfig,
     pg: Option<(sqlx::PgPool, String)>,
     _dir: tempfile::TempDir,
 }
@@ -23,14 +24,14 @@ fn require_pg() -> bool {
 impl TestDb {
     pub async fn sqlite() -> TestDb {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&DbConfig::Sqlite {
+        let cfg = DbConfig::Sqlite {
             path: dir.path().join("ykien.db"),
-        })
-        .await
-        .unwrap();
+        };
+        let store = Store::open(&cfg).await.unwrap();
         store.load_units().await.unwrap();
         TestDb {
             store,
+            cfg,
             pg: None,
             _dir: dir,
         }
@@ -71,17 +72,23 @@ impl TestDb {
             .await
             .unwrap();
         let sep = if url.contains('?') { '&' } else { '?' };
-        let store = Store::open(&DbConfig::Postgres {
+        let cfg = DbConfig::Postgres {
             url: format!("{url}{sep}options[search_path]={schema}"),
-        })
-        .await
-        .unwrap();
+        };
+        let store = Store::open(&cfg).await.unwrap();
         store.load_units().await.unwrap();
         Some(TestDb {
             store,
+            cfg,
             pg: Some((admin, schema)),
             _dir: tempfile::tempdir().unwrap(),
         })
+    }
+
+    /// A second, independent connection pool on the same database: what another ykien process
+    /// would have.
+    pub async fn other_process(&self) -> Store {
+        Store::open(&self.cfg).await.unwrap()
     }
 
     pub async fn cleanup(&self) {

@@ -89,6 +89,11 @@ request's language (Vietnamese by default, `?lang=en` for English)."
         crate::pages::imports::api_create,
         crate::pages::imports::api_show,
         crate::pages::report::session_csrf,
+        // --- alerts ---
+        crate::api::alerts::list,
+        crate::api::alerts::show,
+        crate::api::alerts::acknowledge,
+        crate::api::alerts::close,
     ),
     components(schemas(schemas::ErrorBody)),
     modifiers(&BearerAuth),
@@ -100,6 +105,7 @@ request's language (Vietnamese by default, `?lang=en` for English)."
         (name = "cases", description = "Cases and their workflow / Vụ việc và quy trình xử lý"),
         (name = "feeds", description = "Feed sources and watched pages / Nguồn tin và trang theo dõi"),
         (name = "imports", description = "Bulk imports of files / Nhập dữ liệu hàng loạt"),
+        (name = "alerts", description = "Alerts: rules, keyword watches, bursts, site integrity / Cảnh báo"),
     )
 )]
 pub struct ApiDoc;

@@ -89,6 +89,8 @@ pub struct FileConfig {
     pub max_photos_per_item: Option<u32>,
     /// Largest bulk-import file uploaded in the web UI, in bytes (default 50 MiB).
     pub max_import_bytes: Option<usize>,
+    /// Alerts: evaluation, burst detection, delivery (`[alerts]`, `[alerts.smtp]`).
+    pub alerts: Option<ykien_alerts::AlertsSettings>,
 }
 
 /// The resolved configuration.
@@ -173,6 +175,16 @@ impl Settings {
                 )))
             }
         }
+    }
+
+    /// The `[alerts]` section (defaults when absent). The SMTP password may come from
+    /// `YKIEN_SMTP_PASSWORD` instead of the file, so that the file need hold no secret.
+    pub fn alerts(&self) -> ykien_alerts::AlertsSettings {
+        let mut a = self.file.alerts.clone().unwrap_or_default();
+        if let (Some(smtp), Ok(pw)) = (a.smtp.as_mut(), std::env::var("YKIEN_SMTP_PASSWORD")) {
+            smtp.password = Some(pw).filter(|p| !p.is_empty());
+        }
+        a
     }
 
     pub fn listen(&self, s: &ServeOpts) -> String {

@@ -228,9 +228,10 @@ async fn load_items(store: &Store, a: &DemoArgs) -> anyhow::Result<()> {
         items::LEGAL_SOURCE,
         loaded.vntc,
         items::VNTC_SOURCE,
-        match &vntc {
-            Some(_) => ", VNTC 2006–07, times reassigned over the last 60 days",
-            None => ": the shared data folder was not found, none loaded",
+        match (&vntc, a.no_news) {
+            (Some(_), _) => ", VNTC 2006–07, times reassigned over the last 60 days",
+            (None, true) => ": skipped, --no-news",
+            (None, false) => ": the shared data folder was not found, none loaded",
         },
         loaded.created
     );

@@ -33,11 +33,21 @@ pub async fn run(g: &GlobalOpts, a: ServeArgs) -> anyhow::Result<()> {
         changed = report.units_changed,
         "units loaded"
     );
-    serve_on(store, web, &listen).await
+    serve_with(store, web, &listen, &s.alerts()).await
 }
 
-/// Binds `listen` and serves until a shutdown signal.
+/// Binds `listen` and serves until a shutdown signal, with the default alert settings.
 pub async fn serve_on(store: Store, web: WebConfig, listen: &str) -> anyhow::Result<()> {
+    serve_with(store, web, listen, &Default::default()).await
+}
+
+/// [`serve_on`] with the `[alerts]` settings of the configuration.
+pub async fn serve_with(
+    store: Store,
+    web: WebConfig,
+    listen: &str,
+    alerts: &ykien_alerts::AlertsSettings,
+) -> anyhow::Result<()> {
     let addr: std::net::SocketAddr = tokio::net::lookup_host(listen)
         .await
         .ok()
@@ -78,6 +88,8 @@ pub async fn serve_on(store: Store, web: WebConfig, listen: &str) -> anyhow::Res
     let feeds = ykien_feeds::Poller::new(store.clone(), Default::default())
         .map(|p| tokio::spawn(p.run(std::future::pending())))
         .inspect_err(|e| tracing::warn!(error = %e, "the feed poller cannot start"));
+    // Alerts: the evaluator and the delivery loop (leases make several processes safe).
+    let alert_tasks = ykien_alerts::spawn(&store, alerts);
     // The analysis worker shares the job queue with any other ykien process on the database.
     let (stop_worker, worker_stopped) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(ykien_listen::run_worker(store.clone(), async move {
@@ -96,6 +108,7 @@ pub async fn serve_on(store: Store, web: WebConfig, listen: &str) -> anyhow::Res
         i.abort();
     }
     retrain.abort();
+    alert_tasks.iter().for_each(|t| t.abort());
     if let Ok(f) = feeds {
         f.abort();
     }

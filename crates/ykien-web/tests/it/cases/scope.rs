@@ -111,6 +111,35 @@ async fn seed_sources(app: &App) -> HashMap<&'static str, i64> {
     sources
 }
 
+/// One open alert per unit (raised by the system, as the evaluator raises them); `tag` keeps
+/// the dedup keys apart.
+async fn seed_alert(app: &App, unit: &str, tag: &str) -> Option<i64> {
+    let alert = ykien_store::NewAlert {
+        unit_id: unit.to_string(),
+        kind: ykien_store::AlertKind::Burst,
+        severity: ykien_store::AlertSeverity::Normal,
+        title: format!("Cảnh báo thử ở đơn vị {unit}"),
+        details: json!({ "observed": 9, "expected": 1.0 }),
+        item_ids: Vec::new(),
+        dedup_key: format!("scope-test:{unit}:{tag}"),
+    };
+    app.store.raise_alert(&alert).await.ok().flatten()
+}
+
+async fn seed_alerts(app: &App) -> HashMap<&'static str, i64> {
+    let mut alerts = HashMap::new();
+    for level in LEVELS {
+        for unit in std::iter::once(&level.unit).chain(level.outside) {
+            if !alerts.contains_key(unit)
+                && let Some(id) = seed_alert(app, unit, "seed").await
+            {
+                alerts.insert(*unit, id);
+            }
+        }
+    }
+    alerts
+}
+
 /// Records a case route needs besides the case in its path.
 struct CaseFixture {
     /// One of the two items of the case in the path.
@@ -271,6 +300,8 @@ pub async fn every_route_for_every_role(b: Backend) {
     let items = seed_items(&app).await;
     let cases = seed_cases(&app).await;
     let sources = seed_sources(&app).await;
+    let alerts = seed_alerts(&app).await;
+    let mut outside_alerts = 0;
     let intake = seed_intake(&app, &items).await;
     let mut outside_sources = 0;
     let routes = table();
@@ -627,6 +658,42 @@ pub async fn every_route_for_every_role(b: Backend) {
                             "{ctx}: 404 bodies differ: {answers:?}"
                         );
                     }
+                    Access::Alert => {
+                        // A fresh open alert of the caller's unit, so that acknowledging and
+                        // closing it are valid requests.
+                        let own = seed_alert(&app, who.level.unit, &ctx)
+                            .await
+                            .expect("an alert in the caller's unit")
+                            .to_string();
+                        anonymous_is_turned_away(&app, spec, &path_for(spec, &own)).await;
+                        let res = send(&app, &who, spec, &path_for(spec, &own), None).await;
+                        assert_eq!(
+                            res.status(),
+                            if may_handle(&who) { 200 } else { 403 },
+                            "{ctx}: own unit's alert"
+                        );
+                        let outside: Vec<String> = who
+                            .level
+                            .outside
+                            .iter()
+                            .filter_map(|u| alerts.get(u).map(i64::to_string))
+                            .collect();
+                        outside_alerts += outside.len();
+                        let mut answers = Vec::new();
+                        for id in outside
+                            .iter()
+                            .map(String::as_str)
+                            .chain(MISSING_ITEMS.iter().copied())
+                        {
+                            let res = send(&app, &who, spec, &path_for(spec, id), None).await;
+                            assert_eq!(res.status(), 404, "{ctx}: alert {id} must be invisible");
+                            answers.push(res.text().await.unwrap());
+                        }
+                        assert!(
+                            answers.windows(2).all(|w| w[0] == w[1]),
+                            "{ctx}: 404 bodies differ: {answers:?}"
+                        );
+                    }
                     Access::Attachment | Access::Importer | Access::Import => {
                         intake_route(&app, &who, spec, &items, &intake, &ctx).await;
                     }
@@ -680,6 +747,12 @@ pub async fn every_route_for_every_role(b: Backend) {
         assert!(
             outside_sources >= Role::ALL.len() * LEVELS.len(),
             "sources outside the scope were tried ({outside_sources})"
+        );
+    }
+    if routes.iter().any(|r| r.access == Access::Alert) {
+        assert!(
+            outside_alerts >= Role::ALL.len() * LEVELS.len(),
+            "alerts outside the scope were tried ({outside_alerts})"
         );
     }
     if routes.iter().any(|r| r.access == Access::Case) {
