@@ -11,7 +11,10 @@ use ykien_charts::*;
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
     fn below(&mut self, n: u64) -> u64 {
@@ -24,7 +27,12 @@ fn meta(id: &str, title: &str, desc: &str, lang: Lang) -> Meta {
         id: id.into(),
         title: title.into(),
         desc: desc.into(),
-        no_data: if lang == Lang::Vi { "Chưa có dữ liệu cho kỳ này" } else { "No data for this period" }.into(),
+        no_data: if lang == Lang::Vi {
+            "Chưa có dữ liệu cho kỳ này"
+        } else {
+            "No data for this period"
+        }
+        .into(),
         lang,
     }
 }
@@ -74,7 +82,12 @@ fn weekly(rng: &mut Lcg) -> TimeSeries {
         .map(|i| (start + Days::new(7 * i), 380 + i * 12 + rng.below(90)))
         .collect();
     let prev = (0..13u64)
-        .map(|i| (start - Days::new(91) + Days::new(7 * i), 360 + rng.below(90)))
+        .map(|i| {
+            (
+                start - Days::new(91) + Days::new(7 * i),
+                360 + rng.below(90),
+            )
+        })
         .collect();
     TimeSeries {
         meta: meta(
@@ -107,11 +120,19 @@ fn bars() -> Bars {
         ),
         rows: vec![
             r("Giao thông, ùn tắc và hạ tầng đô thị", 1_284, 1_020),
-            r("Ô nhiễm môi trường và xử lý rác thải sinh hoạt tại các khu dân cư mới", 962, 1_011),
+            r(
+                "Ô nhiễm môi trường và xử lý rác thải sinh hoạt tại các khu dân cư mới",
+                962,
+                1_011,
+            ),
             r("Đất đai, giải phóng mặt bằng", 541, 498),
             r("Y tế, bảo hiểm y tế", 312, 312),
             r("Giáo dục <THCS & THPT> \"tuyển sinh\"", 207, 166),
-            r("Thủ tục hành chính sau sắp xếp đơn vị hành chính cấp xã", 143, 60),
+            r(
+                "Thủ tục hành chính sau sắp xếp đơn vị hành chính cấp xã",
+                143,
+                60,
+            ),
             r("An ninh trật tự", 88, 131),
             r("Khác", 0, 12),
         ],
@@ -159,7 +180,11 @@ fn unit_map(rng: &mut Lcg) -> UnitMap {
         .filter_map(|unit| {
             // more opinions in the dense inner wards than in the outer communes
             let inner = unit.kind == "Phường";
-            let v = if inner { 20 + rng.below(180) } else { rng.below(60) };
+            let v = if inner {
+                20 + rng.below(180)
+            } else {
+                rng.below(60)
+            };
             MapPoint::from_unit(unit, if rng.below(25) == 0 { 0 } else { v })
         })
         .collect();
@@ -179,8 +204,15 @@ fn unit_map(rng: &mut Lcg) -> UnitMap {
 }
 
 fn html_table(t: &Table) -> String {
-    let e = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
-    let mut h = format!("<details><summary>Bảng số liệu</summary><table><caption>{}</caption><tr>", e(&t.caption));
+    let e = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let mut h = format!(
+        "<details><summary>Bảng số liệu</summary><table><caption>{}</caption><tr>",
+        e(&t.caption)
+    );
     for c in &t.columns {
         let _ = write!(h, "<th>{}</th>", e(&c.header));
     }
@@ -188,7 +220,12 @@ fn html_table(t: &Table) -> String {
     for r in &t.rows {
         h.push_str("<tr>");
         for (c, col) in r.iter().zip(&t.columns) {
-            let _ = write!(h, "<td{}>{}</td>", if col.numeric { " class=n" } else { "" }, e(c));
+            let _ = write!(
+                h,
+                "<td{}>{}</td>",
+                if col.numeric { " class=n" } else { "" },
+                e(c)
+            );
         }
         h.push_str("</tr>");
     }
@@ -204,7 +241,9 @@ table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #e5e7eb;pad
 .dark .yk-up{fill:#fca5a5}.dark .yk-down{fill:#86efac}.dark .yk-axis{stroke:#9ca3af}";
 
 fn main() {
-    let out = std::env::args().nth(1).unwrap_or_else(|| "target/chart-gallery".into());
+    let out = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "target/chart-gallery".into());
     std::fs::create_dir_all(&out).expect("create OUTDIR");
     let mut rng = Lcg(20261129);
     let mut empty = bars();
@@ -224,7 +263,17 @@ fn main() {
          <h1>ykien-charts</h1><p><strong>Số liệu minh họa (illustrative numbers), không phải dữ liệu thật.</strong></p>"
     );
     for (name, c) in &charts {
+        // a rough figure for the page budget (issue 6: under 200 ms of server time)
+        let t = std::time::Instant::now();
+        for _ in 0..50 {
+            std::hint::black_box(c.svg());
+        }
         let svg = c.svg();
+        println!(
+            "{name}: {} bytes, {:.0} µs per render",
+            svg.len(),
+            t.elapsed().as_secs_f64() * 1e6 / 50.0
+        );
         let fig = format!("<figure>{svg}{}</figure>", html_table(&c.table()));
         let _ = write!(index, "<h2>{name}</h2>{fig}");
         let page = format!(
@@ -235,7 +284,10 @@ fn main() {
         std::fs::write(format!("{out}/{name}.svg"), &svg).expect("write");
     }
     let themed = bars().svg();
-    let _ = write!(index, "<h2>bars, themed by CSS classes</h2><figure class=dark>{themed}</figure>");
+    let _ = write!(
+        index,
+        "<h2>bars, themed by CSS classes</h2><figure class=dark>{themed}</figure>"
+    );
     std::fs::write(format!("{out}/themed.html"), format!(
         "<!doctype html><html lang=vi><meta charset=utf-8><style>{CSS}</style><div class=dark style=\"width:860px\">{themed}</div>"
     )).expect("write");

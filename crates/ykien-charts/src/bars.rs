@@ -45,20 +45,29 @@ impl Chart for Bars {
         }
         let h = PAD * 2.0 + ROW * self.rows.len() as f64;
         let max = self.rows.iter().map(|r| r.value).max().unwrap_or(0);
-        let values: Vec<String> = self.rows.iter().map(|r| num::int(r.value as u128, lang)).collect();
+        let values: Vec<String> = self
+            .rows
+            .iter()
+            .map(|r| num::int(r.value as u128, lang))
+            .collect();
         let changes: Vec<Option<String>> = self
             .rows
             .iter()
             .map(|r| r.change().map(|d| num::signed(d, lang)))
             .collect();
-        let value_w = values.iter().map(|v| wrap::width(v, 12.0)).fold(0.0, f64::max);
+        let value_w = values
+            .iter()
+            .map(|v| wrap::width(v, 12.0))
+            .fold(0.0, f64::max);
         let change_w = changes
             .iter()
             .flatten()
             .map(|c| wrap::width(c, 12.0) + 14.0)
             .fold(0.0, f64::max);
         // the bar of the largest value ends exactly at the plot edge
-        let x1 = (W - 8.0 - value_w - 8.0 - change_w - 8.0).max(BAR_X + 120.0).round();
+        let x1 = (W - 8.0 - value_w - 8.0 - change_w - 8.0)
+            .max(BAR_X + 120.0)
+            .round();
         let plot = BAR_X..x1;
         let mut s = Svg::new(&self.meta, "bars", W, h);
         s.start(
@@ -67,7 +76,13 @@ impl Chart for Bars {
                 ("class", "yk-plot"),
                 (
                     "data-plot",
-                    &format!("{} {} {} {}", f(plot.start), f(PAD), f(plot.end), f(h - PAD)),
+                    &format!(
+                        "{} {} {} {}",
+                        f(plot.start),
+                        f(PAD),
+                        f(plot.end),
+                        f(h - PAD)
+                    ),
                 ),
             ],
         );
@@ -83,7 +98,11 @@ impl Chart for Bars {
             s.start("g", &[("class", "yk-row")]);
             s.title(&r.label);
             let (lines, _) = wrap::wrap(&r.label, max_chars, 2);
-            let first_y = if lines.len() > 1 { mid - 3.0 } else { mid + 4.0 };
+            let first_y = if lines.len() > 1 {
+                mid - 3.0
+            } else {
+                mid + 4.0
+            };
             s.lines(
                 &[
                     ("class", &format!("yk-label {}", TEXT.class)),
@@ -153,11 +172,14 @@ impl Chart for Bars {
                     )),
                     _ => None,
                 };
+                // the class goes on each shape too: a stylesheet rule must beat the
+                // element's own fallback attribute, which inheritance from <g> would not
+                let tx = if tri.is_some() { cx + 12.0 } else { cx };
                 if let Some(points) = tri {
                     s.el(
                         "polygon",
                         &[
-                            ("class", "yk-arrow"),
+                            ("class", &format!("yk-arrow {}", sw.class)),
                             ("points", &points),
                             ("fill", sw.fallback),
                         ],
@@ -165,7 +187,8 @@ impl Chart for Bars {
                 }
                 s.text(
                     &[
-                        ("x", &f(cx + 12.0)),
+                        ("class", sw.class),
+                        ("x", &f(tx)),
                         ("y", &f(mid + 4.0)),
                         ("font-size", "11"),
                         ("fill", sw.fallback),

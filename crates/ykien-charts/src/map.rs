@@ -52,17 +52,18 @@ pub struct UnitMap {
 const W: f64 = 640.0;
 const H: f64 = 480.0;
 /// The radius of the largest value.
-pub const MAX_R: f64 = 28.0;
+pub const MAX_R: f64 = 22.0;
 const PLOT: (f64, f64, f64, f64) = (8.0, 8.0, W - 128.0, H - 48.0);
 
-/// Screen position of each point (same order), fitted inside `PLOT` less `MAX_R`.
-fn project(points: &[&MapPoint]) -> Vec<(f64, f64)> {
-    let (min_lat, max_lat) = points
-        .iter()
-        .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.lat), b.max(p.lat)));
-    let (min_lon, max_lon) = points
-        .iter()
-        .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.lon), b.max(p.lon)));
+/// Screen position of each point (same order), fitted inside `PLOT` less `MAX_R`, and the
+/// scale in units per degree of latitude (0 when all points coincide).
+fn project(points: &[&MapPoint]) -> (Vec<(f64, f64)>, f64) {
+    let (min_lat, max_lat) = points.iter().fold((f64::MAX, f64::MIN), |(a, b), p| {
+        (a.min(p.lat), b.max(p.lat))
+    });
+    let (min_lon, max_lon) = points.iter().fold((f64::MAX, f64::MIN), |(a, b), p| {
+        (a.min(p.lon), b.max(p.lon))
+    });
     let k = ((min_lat + max_lat) / 2.0).to_radians().cos().max(0.01);
     let (sx, sy) = ((max_lon - min_lon) * k, max_lat - min_lat);
     let (x0, y0, x1, y1) = PLOT;
@@ -74,14 +75,33 @@ fn project(points: &[&MapPoint]) -> Vec<(f64, f64)> {
         (false, false) => 0.0,
     };
     let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
-    points
+    let xy = points
         .iter()
         .map(|p| {
             let x = ((p.lon - min_lon) * k - sx / 2.0) * scale;
             let y = ((max_lat - p.lat) - sy / 2.0) * scale;
             (cx + x, cy + y)
         })
-        .collect()
+        .collect();
+    (xy, scale)
+}
+
+/// Kilometres per degree of latitude (and, after the cos(latitude) correction, of x).
+const KM_PER_DEG: f64 = 111.32;
+
+/// A round length in km (1, 2 or 5 × 10ⁿ) drawn at most `max_w` units long.
+fn scale_bar(units_per_deg: f64, max_w: f64) -> Option<(f64, f64)> {
+    let per_km = units_per_deg / KM_PER_DEG;
+    if !(per_km.is_finite() && per_km > 0.0) {
+        return None;
+    }
+    let raw = max_w / per_km;
+    let mag = 10f64.powf(raw.log10().floor());
+    let km = [5.0, 2.0, 1.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|k| *k <= raw)?;
+    Some((km, km * per_km))
 }
 
 /// Area ∝ value: r = MAX_R·√(v / max).
@@ -102,7 +122,7 @@ impl Chart for UnitMap {
         }
         // big circles first, so that small ones stay visible on top
         pts.sort_by(|a, b| b.value.cmp(&a.value).then(a.label.cmp(&b.label)));
-        let xy = project(&pts);
+        let (xy, scale) = project(&pts);
         let max = pts[0].value;
         let (x0, y0, x1, y1) = PLOT;
         let mut s = Svg::new(&self.meta, "map", W, H);
@@ -123,7 +143,10 @@ impl Chart for UnitMap {
             "g",
             &[
                 ("class", "yk-plot"),
-                ("data-plot", &format!("{} {} {} {}", f(x0), f(y0), f(x1), f(y1))),
+                (
+                    "data-plot",
+                    &format!("{} {} {} {}", f(x0), f(y0), f(x1), f(y1)),
+                ),
                 ("data-max-r", &f(MAX_R)),
             ],
         );
@@ -240,6 +263,43 @@ impl Chart for UnitMap {
             }
             s.end();
         }
+        // a scale bar: distances are true along both axes near the middle latitude
+        if let Some((km, w)) = scale_bar(scale, 90.0) {
+            let (bx, by) = (x0 + 12.0, y1 - 14.0);
+            let d = format!(
+                "M{} {}V{}H{}V{}",
+                f(bx + 0.5),
+                f(by - 5.0),
+                f(by + 0.5),
+                f(bx + w + 0.5),
+                f(by - 5.0)
+            );
+            s.start("g", &[("class", "yk-scale")]);
+            s.el(
+                "path",
+                &[
+                    ("class", MUTED_TEXT.class),
+                    ("d", &d),
+                    ("fill", "none"),
+                    ("stroke", MUTED_TEXT.fallback),
+                    ("stroke-width", "1"),
+                ],
+            );
+            s.text(
+                &[
+                    ("class", MUTED_TEXT.class),
+                    ("x", &f(bx + w + 6.0)),
+                    ("y", &f(by + 1.0)),
+                    ("font-size", "10"),
+                    ("fill", MUTED_TEXT.fallback),
+                ],
+                &format!(
+                    "{} km",
+                    num::decimal(km, if km < 1.0 { 1 } else { 0 }, lang)
+                ),
+            );
+            s.end();
+        }
         let (lines, _) = wrap::wrap(&self.note, ((W - 16.0) / (11.0 * 0.56)) as usize, 2);
         s.lines(
             &[
@@ -266,7 +326,8 @@ impl Chart for UnitMap {
         let mut pts: Vec<&MapPoint> = self.points.iter().collect();
         pts.sort_by(|a, b| b.value.cmp(&a.value).then(a.label.cmp(&b.label)));
         for p in pts {
-            t.rows.push(vec![p.label.clone(), num::int(p.value as u128, lang)]);
+            t.rows
+                .push(vec![p.label.clone(), num::int(p.value as u128, lang)]);
         }
         t
     }
@@ -286,4 +347,19 @@ fn nice_below(v: u64) -> u64 {
         .map(|m| m * mag)
         .find(|c| *c <= v)
         .unwrap_or(mag)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scale_bar;
+
+    #[test]
+    fn scale_bar_is_round_and_fits() {
+        // 400 units per degree: 3.59 units per km, so 90 units hold 25 km -> 20 km
+        let (km, w) = scale_bar(400.0, 90.0).unwrap();
+        assert_eq!(km, 20.0);
+        assert!((w - 20.0 * 400.0 / 111.32).abs() < 1e-9 && w <= 90.0);
+        assert_eq!(scale_bar(0.0, 90.0), None);
+        assert_eq!(scale_bar(f64::INFINITY, 90.0), None);
+    }
 }

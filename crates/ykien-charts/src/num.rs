@@ -14,7 +14,7 @@ fn seps(lang: Lang) -> (char, char) {
 fn group(digits: &str, sep: char) -> String {
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(sep);
         }
         out.push(c);
@@ -75,7 +75,12 @@ pub fn day_month(d: NaiveDate, lang: Lang) -> String {
 
 /// A full date: `03/11/2026` (vi), `3 Nov 2026` (en).
 pub fn date(d: NaiveDate, lang: Lang) -> String {
-    format!("{}{}{}", day_month(d, lang), if lang == Lang::Vi { "/" } else { " " }, d.year())
+    format!(
+        "{}{}{}",
+        day_month(d, lang),
+        if lang == Lang::Vi { "/" } else { " " },
+        d.year()
+    )
 }
 
 #[cfg(test)]

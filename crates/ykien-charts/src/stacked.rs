@@ -49,7 +49,9 @@ pub(crate) fn whole_percents(parts: [u64; 3]) -> [u64; 3] {
         out[i] = exact[i].floor() as u64;
     }
     let mut order = [0usize, 1, 2];
-    order.sort_by(|a, b| (exact[*b] - exact[*b].floor()).total_cmp(&(exact[*a] - exact[*a].floor())));
+    order.sort_by(|a, b| {
+        (exact[*b] - exact[*b].floor()).total_cmp(&(exact[*a] - exact[*a].floor()))
+    });
     let mut left = 100u64.saturating_sub(out.iter().sum());
     for i in order {
         if left == 0 {
@@ -84,8 +86,15 @@ impl Chart for SentimentBars {
             return no_data(&self.meta, "sentiment", W, 120.0);
         }
         let h = TOP + ROW * self.rows.len() as f64 + 8.0;
-        let totals: Vec<String> = self.rows.iter().map(|r| num::int(r.total(), lang)).collect();
-        let total_w = totals.iter().map(|t| wrap::width(t, 11.0)).fold(0.0, f64::max);
+        let totals: Vec<String> = self
+            .rows
+            .iter()
+            .map(|r| num::int(r.total(), lang))
+            .collect();
+        let total_w = totals
+            .iter()
+            .map(|t| wrap::width(t, 11.0))
+            .fold(0.0, f64::max);
         let x1 = (W - 8.0 - total_w - 8.0).max(BAR_X + 120.0).round();
         let bw = x1 - BAR_X;
         let mut s = Svg::new(&self.meta, "sentiment", W, h);
@@ -118,7 +127,10 @@ impl Chart for SentimentBars {
             "g",
             &[
                 ("class", "yk-plot"),
-                ("data-plot", &format!("{} {} {} {}", f(BAR_X), f(TOP), f(x1), f(h - 8.0))),
+                (
+                    "data-plot",
+                    &format!("{} {} {} {}", f(BAR_X), f(TOP), f(x1), f(h - 8.0)),
+                ),
             ],
         );
         let max_chars = (LABEL_W / (12.0 * 0.56)).floor() as usize;
@@ -129,7 +141,11 @@ impl Chart for SentimentBars {
             s.start("g", &[("class", "yk-row")]);
             s.title(&r.label);
             let (lines, _) = wrap::wrap(&r.label, max_chars, 2);
-            let first_y = if lines.len() > 1 { mid - 3.0 } else { mid + 4.0 };
+            let first_y = if lines.len() > 1 {
+                mid - 3.0
+            } else {
+                mid + 4.0
+            };
             s.lines(
                 &[
                     ("class", &format!("yk-label {}", TEXT.class)),
@@ -262,6 +278,9 @@ mod tests {
         assert_eq!(whole_percents([1, 1, 1]), [34, 33, 33]);
         assert_eq!(whole_percents([0, 0, 0]), [0, 0, 0]);
         assert_eq!(whole_percents([1, 0, 0]), [100, 0, 0]);
-        assert_eq!(whole_percents([u64::MAX, u64::MAX, 1]).iter().sum::<u64>(), 100);
+        assert_eq!(
+            whole_percents([u64::MAX, u64::MAX, 1]).iter().sum::<u64>(),
+            100
+        );
     }
 }

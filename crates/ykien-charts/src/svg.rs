@@ -29,7 +29,11 @@ pub(crate) fn f(x: f64) -> String {
     }
     let s = format!("{:.2}", x);
     let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".to_string() } else { s.to_string() }
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
 }
 
 /// Only `[A-Za-z0-9_-]`, starting with a letter, so it is a valid XML id.
@@ -71,7 +75,11 @@ impl Svg {
             esc(FONT)
         );
         s.open.push("svg");
-        let _ = write!(s.buf, "<title id=\"{id}-title\">{}</title>", esc(&meta.title));
+        let _ = write!(
+            s.buf,
+            "<title id=\"{id}-title\">{}</title>",
+            esc(&meta.title)
+        );
         let _ = write!(s.buf, "<desc id=\"{id}-desc\">{}</desc>", esc(&meta.desc));
         s
     }

@@ -104,7 +104,10 @@ impl Chart for TimeSeries {
             "g",
             &[
                 ("class", "yk-plot"),
-                ("data-plot", &format!("{} {} {} {}", f(x0), f(y0), f(x1), f(y1))),
+                (
+                    "data-plot",
+                    &format!("{} {} {} {}", f(x0), f(y0), f(x1), f(y1)),
+                ),
             ],
         );
         // grid and y ticks; lines on half units so that 1-unit strokes stay crisp
@@ -118,7 +121,14 @@ impl Chart for TimeSeries {
                     ("x2", &f(x1)),
                     ("y1", &f(y)),
                     ("y2", &f(y)),
-                    ("stroke", if *t == 0.0 { AXIS.fallback } else { GRID.fallback }),
+                    (
+                        "stroke",
+                        if *t == 0.0 {
+                            AXIS.fallback
+                        } else {
+                            GRID.fallback
+                        },
+                    ),
                     ("stroke-width", "1"),
                     ("shape-rendering", "crispEdges"),
                 ],

@@ -50,11 +50,9 @@ pub(crate) fn wrap(s: &str, max_chars: usize, max_lines: usize) -> (Vec<String>,
             cut = true;
         }
     }
-    if cut {
-        if let Some(last) = lines.last_mut() {
-            let keep: String = last.chars().take(max_chars.saturating_sub(1)).collect();
-            *last = format!("{}…", keep.trim_end());
-        }
+    if cut && let Some(last) = lines.last_mut() {
+        let keep: String = last.chars().take(max_chars.saturating_sub(1)).collect();
+        *last = format!("{}…", keep.trim_end());
     }
     (lines, cut)
 }
@@ -65,8 +63,15 @@ mod tests {
 
     #[test]
     fn wraps_and_cuts() {
-        assert_eq!(wrap("Giao thông", 20, 2), (vec!["Giao thông".to_string()], false));
-        let (l, cut) = wrap("Ô nhiễm môi trường và xử lý rác thải sinh hoạt ở khu dân cư", 20, 2);
+        assert_eq!(
+            wrap("Giao thông", 20, 2),
+            (vec!["Giao thông".to_string()], false)
+        );
+        let (l, cut) = wrap(
+            "Ô nhiễm môi trường và xử lý rác thải sinh hoạt ở khu dân cư",
+            20,
+            2,
+        );
         assert_eq!(l.len(), 2);
         assert!(cut && l[1].ends_with('…'), "{l:?}");
         assert!(l.iter().all(|x| x.chars().count() <= 20), "{l:?}");

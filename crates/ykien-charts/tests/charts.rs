@@ -27,7 +27,11 @@ fn series(vals: &[u64], prev: &[u64]) -> TimeSeries {
     TimeSeries {
         meta: meta("ts"),
         step: Step::Day,
-        current: vals.iter().enumerate().map(|(i, v)| (day(i as u64), *v)).collect(),
+        current: vals
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (day(i as u64), *v))
+            .collect(),
         previous: prev
             .iter()
             .enumerate()
@@ -112,7 +116,10 @@ fn time_series_has_a_point_per_value_and_nice_integer_ticks() {
         .descendants()
         .find(|n| n.has_tag_name("polyline") && has_class(n, "yk-prev"))
         .unwrap();
-    assert!(prev_line.attribute("stroke-dasharray").is_some(), "previous is dashed");
+    assert!(
+        prev_line.attribute("stroke-dasharray").is_some(),
+        "previous is dashed"
+    );
     let cur_line = doc
         .descendants()
         .find(|n| n.has_tag_name("polyline") && has_class(n, "yk-cur"))
@@ -124,8 +131,14 @@ fn time_series_has_a_point_per_value_and_nice_integer_ticks() {
         .filter(|n| n.has_tag_name("text") && has_class(n, "yk-tick"))
         .map(|n| n.text().unwrap().to_string())
         .collect();
-    assert!(ticks.contains(&"50".to_string()) && ticks.contains(&"0".to_string()), "{ticks:?}");
-    assert!(ticks.contains(&"01/11".to_string()), "dd/mm dates: {ticks:?}");
+    assert!(
+        ticks.contains(&"50".to_string()) && ticks.contains(&"0".to_string()),
+        "{ticks:?}"
+    );
+    assert!(
+        ticks.contains(&"01/11".to_string()),
+        "dd/mm dates: {ticks:?}"
+    );
     // the highest point (42) is below the top tick (50), the zero on the baseline
     let [_, y0, _, y1] = plot(&doc);
     let ys: Vec<f64> = doc
@@ -221,7 +234,11 @@ fn row(label: &str, value: u64, previous: Option<u64>) -> BarRow {
 fn bars_are_proportional_the_largest_reaches_the_edge_and_changes_show() {
     let b = bars(vec![
         row("Giao thông", 120, Some(100)),
-        row("Ô nhiễm môi trường và xử lý rác thải sinh hoạt tại các khu dân cư mới", 60, Some(75)),
+        row(
+            "Ô nhiễm môi trường và xử lý rác thải sinh hoạt tại các khu dân cư mới",
+            60,
+            Some(75),
+        ),
         row("Đất đai", 30, Some(30)),
         row("Khác", 0, None),
     ]);
@@ -234,23 +251,37 @@ fn bars_are_proportional_the_largest_reaches_the_edge_and_changes_show() {
     assert_eq!(rects.len(), 4);
     let [x0, _, x1, _] = plot(&doc);
     let w: Vec<f64> = rects.iter().map(|r| num_attr(r, "width")).collect();
-    assert!((num_attr(&rects[0], "x") + w[0] - x1).abs() < 0.01, "largest reaches the edge");
+    assert!(
+        (num_attr(&rects[0], "x") + w[0] - x1).abs() < 0.01,
+        "largest reaches the edge"
+    );
     assert!((num_attr(&rects[0], "x") - x0).abs() < 0.01);
     assert!((w[1] / w[0] - 0.5).abs() < 0.001 && (w[2] / w[0] - 0.25).abs() < 0.001);
     assert_eq!(w[3], 0.0);
     let text = all_text(&doc);
-    assert!(text.contains("+20") && text.contains("\u{2212}15") && text.contains("±0"), "{text}");
-    assert_eq!(count(&doc, "polygon", "yk-arrow"), 2, "arrows for up and down only");
+    assert!(
+        text.contains("+20") && text.contains("\u{2212}15") && text.contains("±0"),
+        "{text}"
+    );
+    assert_eq!(
+        count(&doc, "polygon", "yk-arrow"),
+        2,
+        "arrows for up and down only"
+    );
     assert_eq!(count(&doc, "g", "yk-up"), 1);
     assert_eq!(count(&doc, "g", "yk-down"), 1);
     // the long label is cut, but its full text is the row's title
     let long = &b.rows[1].label;
     assert!(text.contains('…'));
-    assert!(doc
-        .descendants()
-        .any(|n| n.has_tag_name("title") && n.text() == Some(long.as_str())));
+    assert!(
+        doc.descendants()
+            .any(|n| n.has_tag_name("title") && n.text() == Some(long.as_str()))
+    );
     let t = b.table();
-    assert_eq!(t.rows[1], vec![long.clone(), "60".into(), "\u{2212}15".into()]);
+    assert_eq!(
+        t.rows[1],
+        vec![long.clone(), "60".into(), "\u{2212}15".into()]
+    );
     assert_eq!(t.rows[3][2], "");
 }
 
@@ -263,10 +294,14 @@ fn user_text_is_escaped() {
     assert!(!svg.contains("<script"));
     let doc = check_root(&svg);
     let clean = "<script>alert(1)</script> & \"x\" 'y' ";
-    assert!(doc
-        .descendants()
-        .any(|n| n.has_tag_name("title") && n.text() == Some(clean)));
-    assert_eq!(doc.root_element().first_element_child().unwrap().text(), Some(clean));
+    assert!(
+        doc.descendants()
+            .any(|n| n.has_tag_name("title") && n.text() == Some(clean))
+    );
+    assert_eq!(
+        doc.root_element().first_element_child().unwrap().text(),
+        Some(clean)
+    );
     // an id that is not an XML name is cleaned, not trusted
     b.meta.id = "1 \" onload=\"x".into();
     let svg = b.svg();
@@ -312,7 +347,10 @@ fn sentiment_rows_fill_the_width_and_zero_rows_are_marked() {
     assert_eq!(segs.len(), 12, "three segments per row");
     let [x0, _, x1, _] = plot(&doc);
     for r in [0, 2, 3] {
-        let w: f64 = segs[r * 3..r * 3 + 3].iter().map(|n| num_attr(n, "width")).sum();
+        let w: f64 = segs[r * 3..r * 3 + 3]
+            .iter()
+            .map(|n| num_attr(n, "width"))
+            .sum();
         assert!((w - (x1 - x0)).abs() < 0.05, "row {r} spans the plot: {w}");
     }
     assert!((num_attr(&segs[0], "width") / (x1 - x0) - 0.5).abs() < 0.001);
@@ -320,7 +358,10 @@ fn sentiment_rows_fill_the_width_and_zero_rows_are_marked() {
     assert_eq!(zero, 0.0);
     assert_eq!(count(&doc, "rect", "yk-empty"), 1);
     let text = all_text(&doc);
-    assert!(text.contains("50%") && text.contains("34%") && text.contains("33%"), "{text}");
+    assert!(
+        text.contains("50%") && text.contains("34%") && text.contains("33%"),
+        "{text}"
+    );
     let t = s.table();
     assert_eq!(t.rows[0][1], "50 (50,0%)");
     assert_eq!(t.rows[3][4], "36.893.488.147.419.103.230");
@@ -380,14 +421,13 @@ fn map_circles_have_area_proportional_to_value_at_projected_centroids() {
     assert!((rmax - maxr).abs() < 0.01, "largest gets the full radius");
     for (_, _, r, v) in &cs {
         let area_ratio = (r * r) / (rmax * rmax);
-        assert!((area_ratio - *v as f64 / max as f64).abs() < 1e-3, "{r} {v}");
+        assert!(
+            (area_ratio - *v as f64 / max as f64).abs() < 1e-3,
+            "{r} {v}"
+        );
     }
     // the projection keeps geography: north is up, east is right, fitted to the plot
     let [x0, y0, x1, y1] = plot(&doc);
-    let by_label = |l: &str| {
-        let i = pts.iter().position(|p| p.label == l).unwrap();
-        i
-    };
     let north = pts.iter().max_by(|a, b| a.lat.total_cmp(&b.lat)).unwrap();
     let south = pts.iter().min_by(|a, b| a.lat.total_cmp(&b.lat)).unwrap();
     let tips: Vec<(String, f64, f64)> = doc
@@ -395,19 +435,24 @@ fn map_circles_have_area_proportional_to_value_at_projected_centroids() {
         .filter(|n| n.has_tag_name("circle") && has_class(n, "yk-sym"))
         .map(|n| {
             let t = n.first_element_child().unwrap().text().unwrap();
-            (t.rsplit_once(": ").unwrap().0.to_string(), num_attr(&n, "cx"), num_attr(&n, "cy"))
+            (
+                t.rsplit_once(": ").unwrap().0.to_string(),
+                num_attr(&n, "cx"),
+                num_attr(&n, "cy"),
+            )
         })
         .collect();
     let y_of = |l: &str| tips.iter().find(|t| t.0 == l).unwrap().2;
-    let _ = by_label(&north.label);
     assert!(y_of(&north.label) < y_of(&south.label));
     for (_, x, y) in &tips {
         assert!(*x > x0 && *x < x1 && *y > y0 && *y < y1);
     }
     let xs: Vec<f64> = tips.iter().map(|t| t.1).collect();
     let ys: Vec<f64> = tips.iter().map(|t| t.2).collect();
-    let spanx = xs.iter().cloned().fold(f64::MIN, f64::max) - xs.iter().cloned().fold(f64::MAX, f64::min);
-    let spany = ys.iter().cloned().fold(f64::MIN, f64::max) - ys.iter().cloned().fold(f64::MAX, f64::min);
+    let spanx =
+        xs.iter().cloned().fold(f64::MIN, f64::max) - xs.iter().cloned().fold(f64::MAX, f64::min);
+    let spany =
+        ys.iter().cloned().fold(f64::MIN, f64::max) - ys.iter().cloned().fold(f64::MAX, f64::min);
     // fitted: one of the spans fills the plot less the room for the largest circle
     let fill_x = spanx / (x1 - x0 - 2.0 * maxr - 4.0);
     let fill_y = spany / (y1 - y0 - 2.0 * maxr - 4.0);
@@ -440,11 +485,15 @@ fn map_single_point_zeroes_and_huge_values() {
     let doc = check_root(&zeros);
     assert_eq!(circles(&doc).len(), 2);
     assert!(circles(&doc).iter().all(|c| c.2 == 0.0));
-    assert_eq!(count(&doc, "circle", "yk-zero"), 2, "zeroes still show where they are");
+    assert_eq!(
+        count(&doc, "circle", "yk-zero"),
+        2,
+        "zeroes still show where they are"
+    );
     let huge = map(vec![p("A", 21.0, 105.0, u64::MAX), p("B", 21.1, 105.1, 1)]).svg();
     let doc = check_root(&huge);
     let cs = circles(&doc);
-    assert!(cs.iter().any(|c| (c.2 - 28.0).abs() < 0.01));
+    assert!(cs.iter().any(|c| (c.2 - 22.0).abs() < 0.01));
     assert!(!huge.contains("NaN") && !huge.contains("inf"));
 }
 
@@ -469,6 +518,46 @@ fn fallback_colours_are_inline_and_classes_are_present() {
         .unwrap();
     assert_eq!(bar.attribute("fill"), Some(palette::BAR.fallback));
     assert!(doc.descendants().all(|n| n.attribute("style").is_none()));
+}
+
+/// Every coloured element carries a class of its own, so a stylesheet can restyle it
+/// (a class on a parent <g> would lose to the element's own fallback attribute).
+#[test]
+fn every_coloured_element_has_a_class() {
+    let u = ykien_units::units();
+    let hanoi = u.current("01").unwrap();
+    let pts = u
+        .children(&hanoi.key())
+        .filter_map(|x| MapPoint::from_unit(x, x.code.len() as u64 % 3))
+        .collect();
+    let svgs = [
+        series(&[1, 2, 3], &[3, 2, 1]).svg(),
+        bars(vec![
+            row("a", 1, Some(2)),
+            row("b", 2, Some(1)),
+            row("c", 2, Some(2)),
+        ])
+        .svg(),
+        sentiment(vec![srow("a", 1, 2, 3), srow("b", 0, 0, 0)]).svg(),
+        map(pts).svg(),
+        series(&[], &[]).svg(),
+    ];
+    for svg in &svgs {
+        let doc = check_root(svg);
+        for n in doc.descendants().filter(|n| n.is_element()) {
+            for a in ["fill", "stroke"] {
+                let Some(v) = n.attribute(a) else { continue };
+                if v != "none" && v != "#ffffff" {
+                    let class = n.attribute("class").unwrap_or("");
+                    assert!(
+                        class.contains("yk-"),
+                        "<{}> {a}={v} has no class",
+                        n.tag_name().name()
+                    );
+                }
+            }
+        }
+    }
 }
 
 fn any_label() -> impl Strategy<Value = String> {

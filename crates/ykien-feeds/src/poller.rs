@@ -277,58 +277,36 @@ impl Poller {
     }
 
     async fn take_feed(&self, c: &ClaimedSource, body: &[u8]) -> Result<Harvest, FetchFailure> {
-        let feed = feed_rs::parser::Builder::new()
-            .id_generator(|links, _title, _uri| {
-                links.first().map(|l| l.href.clone()).unwrap_or_default()
-            })
-            .build()
-            .parse(body)
-            .map_err(|e| FetchFailure::new(ErrorKind::Parse, format!("not a feed: {e}")))?;
+        let body = body.to_vec();
+        let entries = blocking(ErrorKind::Parse, move || {
+            feed_rs::parser::Builder::new()
+                .id_generator(|links, _title, _uri| {
+                    links.first().map(|l| l.href.clone()).unwrap_or_default()
+                })
+                .build()
+                .parse(body.as_slice())
+                .map(|f| {
+                    f.entries
+                        .into_iter()
+                        .filter_map(entry_parts)
+                        .collect::<Vec<_>>()
+                })
+                .map_err(|e| FetchFailure::new(ErrorKind::Parse, format!("not a feed: {e}")))
+        })
+        .await?;
         let mut h = Harvest::default();
-        for entry in feed.entries {
-            let title = entry
-                .title
-                .as_ref()
-                .map(|t| html::fragment_text(&t.content))
-                .filter(|t| !t.is_empty());
-            let content = entry
-                .content
-                .as_ref()
-                .and_then(|c| c.body.as_deref())
-                .map(html::fragment_text)
-                .unwrap_or_default();
-            let summary = entry
-                .summary
-                .as_ref()
-                .map(|s| html::fragment_text(&s.content))
-                .unwrap_or_default();
-            let mut text = if content.len() > summary.len() {
-                content
-            } else {
-                summary
-            };
-            if text.is_empty() {
-                text = title.clone().unwrap_or_default();
-            }
-            if text.is_empty() {
-                continue;
-            }
-            let link = entry.links.first().map(|l| l.href.trim().to_string());
-            let external_id = Some(entry.id.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .or(link)
-                .filter(|s| !s.is_empty());
+        for e in entries {
             h.found += 1;
             let item = NewItem {
                 unit: c.source.unit.to_string(),
                 source: c.source.name.clone(),
                 channel: Channel::Feed,
-                external_id,
+                external_id: e.external_id,
                 author_user_id: None,
                 author_contact: None,
-                occurred_at: entry.published.or(entry.updated),
-                text: clip(text),
-                title,
+                occurred_at: e.occurred_at,
+                text: clip(e.text),
+                title: e.title,
                 report: OpinionReport::default(),
                 confidentiality: Confidentiality::Normal,
                 dedup_text: String::new(),
@@ -346,8 +324,12 @@ impl Poller {
         body: &[u8],
         final_url: &str,
     ) -> Result<Harvest, FetchFailure> {
-        let html = String::from_utf8_lossy(body);
-        let article = html::main_text(&html, Some(final_url));
+        let html = String::from_utf8_lossy(body).into_owned();
+        let url = final_url.to_string();
+        let article = blocking(ErrorKind::Extract, move || {
+            Ok(html::main_text(&html, Some(&url)))
+        })
+        .await?;
         if article.text.trim().is_empty() {
             return Err(FetchFailure::new(
                 ErrorKind::Extract,
@@ -381,19 +363,28 @@ impl Poller {
     /// Compares a watched page with its snapshot; spam in what the change brought in raises
     /// one urgent integrity alert. The first fetch judges the whole page (everything is new).
     async fn check_watch(&self, c: &ClaimedSource, body: &[u8]) -> Result<Harvest, FetchFailure> {
-        let html = String::from_utf8_lossy(body);
-        let text = html::page_text(&html);
-        let hash = watch::text_hash(&text);
-        if c.snapshot_hash.as_deref() == Some(hash.as_str()) {
+        let html = String::from_utf8_lossy(body).into_owned();
+        let old_hash = c.snapshot_hash.clone();
+        let old = c.snapshot_text.clone().unwrap_or_default();
+        let judged = blocking(ErrorKind::Extract, move || {
+            let text = html::page_text(&html);
+            let hash = watch::text_hash(&text);
+            if old_hash.as_deref() == Some(hash.as_str()) {
+                return Ok(None);
+            }
+            let added = watch::added_text(&old, &text);
+            let injection = watch::judge(&added);
+            Ok(Some((text, hash, added, injection)))
+        })
+        .await?;
+        let Some((text, hash, added, injection)) = judged else {
             return Ok(Harvest::default());
-        }
-        let old = c.snapshot_text.as_deref().unwrap_or("");
-        let added = watch::added_text(old, &text);
+        };
         let mut h = Harvest {
             snapshot: Some((text, hash)),
             ..Harvest::default()
         };
-        if let Some(inj) = watch::judge(&added) {
+        if let Some(inj) = injection {
             let key_text: String = inj.terms.join("|");
             let alert = NewAlert {
                 unit_id: c.source.unit.to_string(),
@@ -449,6 +440,70 @@ impl Poller {
             Err(ykien_listen::ListenError::Store(e)) => Err(store_failure(e)),
         }
     }
+}
+
+/// Runs parsing (CPU work on untrusted input) on a blocking thread, so that a large page does
+/// not stall the async workers, and so that a panic in a parser becomes a recorded failure of
+/// this fetch rather than a lost task whose source would stay leased.
+async fn blocking<T: Send + 'static>(
+    kind: ErrorKind,
+    f: impl FnOnce() -> Result<T, FetchFailure> + Send + 'static,
+) -> Result<T, FetchFailure> {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(r) => r,
+        Err(e) => Err(FetchFailure::new(kind, format!("the parser failed: {e}"))),
+    }
+}
+
+/// What an item needs from a feed entry.
+struct EntryParts {
+    title: Option<String>,
+    text: String,
+    external_id: Option<String>,
+    occurred_at: Option<DateTime<Utc>>,
+}
+
+/// The entry's text (its content, or its summary when longer, else its title) as plain
+/// text, and its id (the entry's id, else its link). None: the entry has no text at all.
+fn entry_parts(entry: feed_rs::model::Entry) -> Option<EntryParts> {
+    let title = entry
+        .title
+        .as_ref()
+        .map(|t| html::fragment_text(&t.content))
+        .filter(|t| !t.is_empty());
+    let content = entry
+        .content
+        .as_ref()
+        .and_then(|c| c.body.as_deref())
+        .map(html::fragment_text)
+        .unwrap_or_default();
+    let summary = entry
+        .summary
+        .as_ref()
+        .map(|s| html::fragment_text(&s.content))
+        .unwrap_or_default();
+    let mut text = if content.len() > summary.len() {
+        content
+    } else {
+        summary
+    };
+    if text.is_empty() {
+        text = title.clone().unwrap_or_default();
+    }
+    if text.is_empty() {
+        return None;
+    }
+    let link = entry.links.first().map(|l| l.href.trim().to_string());
+    let external_id = Some(entry.id.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .or(link)
+        .filter(|s| !s.is_empty());
+    Some(EntryParts {
+        title,
+        text,
+        external_id,
+        occurred_at: entry.published.or(entry.updated),
+    })
 }
 
 fn store_failure(e: StoreError) -> FetchFailure {

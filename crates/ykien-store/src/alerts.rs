@@ -288,13 +288,20 @@ impl Store {
         let mut items = alert.item_ids.clone();
         items.sort_unstable();
         items.dedup();
-        let res = self
-            .insert_alert(alert, rule_id, &unit, &title, key, &details, &items, at)
-            .await;
-        match res {
-            // Another process raised the same key between our check and our insert.
-            Err(StoreError::Conflict { .. }) => Ok(None),
-            other => other,
+        // Another process may raise the same key between our check and our insert: the
+        // partial unique index refuses the second insert, and the retry then finds the open
+        // alert and attaches the items to it.
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            match self
+                .insert_alert(alert, rule_id, &unit, &title, key, &details, &items, at)
+                .await
+            {
+                Err(StoreError::Conflict { .. }) if tries < 3 => continue,
+                Err(StoreError::Conflict { .. }) => return Ok(None),
+                other => return other,
+            }
         }
     }
 

@@ -202,8 +202,8 @@ impl Store {
                 return Err(StoreError::NotFound);
             }
             let own = r.author_user_id == Some(a.user_id);
-            let may = own
-                || (can(a, Permission::Report, &r.unit_path) && a.role != Role::Collaborator);
+            let may =
+                own || (can(a, Permission::Report, &r.unit_path) && a.role != Role::Collaborator);
             if !may {
                 return Err(StoreError::forbidden("attaching photos to this item"));
             }
@@ -236,14 +236,13 @@ impl Store {
         let at = now();
         db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let existing: Option<AttachmentDb> =
-                sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                    "{SELECT} WHERE item_id = $1 AND sha256 = $2"
-                )))
-                .bind(item_id)
-                .bind(&sha)
-                .fetch_optional(&mut *tx)
-                .await?;
+            let existing: Option<AttachmentDb> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "{SELECT} WHERE item_id = $1 AND sha256 = $2"
+            )))
+            .bind(item_id)
+            .bind(&sha)
+            .fetch_optional(&mut *tx)
+            .await?;
             if let Some(e) = existing {
                 tx.rollback().await?;
                 return Ok((e.into(), false));
@@ -353,12 +352,21 @@ mod tests {
     fn images_are_recognised_by_their_bytes_only() {
         let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
         assert_eq!(sniff_image(png), Some("image/png"));
-        assert_eq!(sniff_image(b"\xFF\xD8\xFF\xE0\0\x10JFIF\0\x01"), Some("image/jpeg"));
+        assert_eq!(
+            sniff_image(b"\xFF\xD8\xFF\xE0\0\x10JFIF\0\x01"),
+            Some("image/jpeg")
+        );
         assert_eq!(sniff_image(b"RIFF\x10\0\0\0WEBPVP8 "), Some("image/webp"));
-        assert_eq!(sniff_image(b"\0\0\0\x18ftypheic\0\0\0\0"), Some("image/heic"));
+        assert_eq!(
+            sniff_image(b"\0\0\0\x18ftypheic\0\0\0\0"),
+            Some("image/heic")
+        );
         assert_eq!(sniff_image(b"GIF89a\x01\0\x01\0\0\0"), Some("image/gif"));
         assert_eq!(sniff_image(b"Not a photo, just text."), None);
-        assert_eq!(sniff_image(b"<svg xmlns=\"http://www.w3.org/2000/svg\">"), None);
+        assert_eq!(
+            sniff_image(b"<svg xmlns=\"http://www.w3.org/2000/svg\">"),
+            None
+        );
         assert_eq!(sniff_image(b"\0\0\0\x18ftypmp42\0\0\0\0"), None, "a video");
         assert_eq!(sniff_image(b"\xFF\xD8"), None, "too short");
     }

@@ -441,11 +441,10 @@ impl Store {
                 tx.rollback().await?;
                 return Ok(false);
             };
-            let path: Option<String> =
-                sqlx::query_scalar("SELECT path FROM units WHERE id = $1")
-                    .bind(&unit_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+            let path: Option<String> = sqlx::query_scalar("SELECT path FROM units WHERE id = $1")
+                .bind(&unit_id)
+                .fetch_optional(&mut *tx)
+                .await?;
             audit!(
                 tx,
                 None::<i64>,

@@ -85,13 +85,15 @@
   function queueAll() { return tx('readonly', function (s) { return s.getAll(); }); }
   function queueDelete(id) { return tx('readwrite', function (s) { s['delete'](id); }); }
 
+  /* Shows `prefix` and how many drafts wait; with no prefix and nothing waiting, the status
+   * line is left as it is. */
   function showCount(prefix) {
     return queueAll().then(function (all) {
       var n = all.length;
       if (n > 0) {
         say((prefix ? prefix + ' ' : '') + msg.waiting.replace('{n}', n), false);
-      } else if (!prefix) {
-        say('', false);
+      } else if (prefix) {
+        say(prefix, false);
       }
       return n;
     }).catch(function () { return 0; });
@@ -156,7 +158,7 @@
       }, Promise.resolve(false));
     }).then(function () {
       flushing = false;
-      return showCount(sent > 0 ? msg.sent.replace('{n}', sent) : '');
+      return showCount(sent > 0 ? msg.sent.replace('{n}', sent) : null);
     }, function () { flushing = false; });
   }
 
@@ -211,6 +213,9 @@
   });
 
   window.addEventListener('online', flush);
+  // A fresh id for the first draft: a page served from the offline cache carries the id
+  // it was rendered with, which an earlier draft may already have used.
+  field('client_id').value = newId();
   restoreDraft();
-  showCount('').then(function (n) { if (n > 0) flush(); });
+  showCount(null).then(function (n) { if (n > 0) flush(); });
 })();

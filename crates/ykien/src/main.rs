@@ -102,6 +102,11 @@ enum Command {
         #[command(subcommand)]
         cmd: cli::cases::CasesCmd,
     },
+    /// Alerts: list, show; rules, keyword watches and recipients; evaluate now
+    Alerts {
+        #[command(subcommand)]
+        cmd: cli::alerts::AlertsCmd,
+    },
 }
 
 fn main() -> std::process::ExitCode {
@@ -139,5 +144,6 @@ fn run(args: Cli) -> anyhow::Result<()> {
         Command::Model { cmd } => cli::model::run(&g, cmd),
         Command::Feeds { cmd } => cli::runtime()?.block_on(cli::feeds::run(&g, cmd)),
         Command::Cases { cmd } => cli::runtime()?.block_on(cli::cases::run(&g, cmd)),
+        Command::Alerts { cmd } => cli::runtime()?.block_on(cli::alerts::run(&g, cmd)),
     }
 }

@@ -1,5 +1,5 @@
 //! `ykien cases list|overdue|show` as an officer runs it: cases filed through the store in
-//! three units (two wards of Hà Nội, one ward of Hồ Chí Minh City), listed per unit subtree,
+//! three units (two wards of Hà Nội, and Hồ Chí Minh City), listed per unit subtree,
 //! the overdue ones alone, one case in full, and the user's mistakes exiting with 2.
 
 use std::path::Path;
@@ -108,7 +108,7 @@ fn cases_are_listed_by_unit_subtree_overdue_and_shown() {
         .await;
         let saigon = open(
             &store,
-            "26734",
+            "79",
             "Kẹt xe Nguyễn Huệ",
             now - chrono::Duration::hours(1),
         )

@@ -10,7 +10,14 @@ use std::process::{Command, Output};
 
 use ykien_store::{DbConfig, LabelField, Store};
 
-fn run_in(dir: &Path, args: &[&str]) -> Output {
+/// Where the demo keeps its database: the data directory's SQLite file, or PostgreSQL.
+#[derive(Clone)]
+struct Db {
+    cfg: DbConfig,
+    url: Option<String>,
+}
+
+fn run_in(dir: &Path, db: &Db, args: &[&str]) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_ykien"));
     for v in [
         "YKIEN_DATA_DIR",
@@ -20,6 +27,9 @@ fn run_in(dir: &Path, args: &[&str]) -> Output {
         "YKIEN_DATA",
     ] {
         c.env_remove(v);
+    }
+    if let Some(u) = &db.url {
+        c.env("YKIEN_DATABASE_URL", u);
     }
     c.arg("--data-dir").arg(dir).args(args);
     c.output().expect("run ykien")
@@ -36,11 +46,60 @@ fn stdout(o: &Output) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn demo_loads_analyzes_and_suggests_cases() {
+async fn demo_loads_analyzes_and_suggests_cases_sqlite() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().join("demo");
+    let db = Db {
+        cfg: DbConfig::Sqlite {
+            path: d.join("ykien.db"),
+        },
+        url: None,
+    };
+    demo_loads_analyzes_and_suggests_cases(&d, &db).await;
+}
+
+/// The same on PostgreSQL, in a schema of its own, when `YKIEN_TEST_PG_URL` is set.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_loads_analyzes_and_suggests_cases_postgres() {
+    let Ok(url) = std::env::var("YKIEN_TEST_PG_URL") else {
+        assert!(
+            std::env::var("YKIEN_REQUIRE_PG").map_or(true, |v| v != "1"),
+            "YKIEN_REQUIRE_PG=1 but YKIEN_TEST_PG_URL is not set"
+        );
+        return;
+    };
+    let schema = format!("ykdemo_{}_{}", std::process::id(), chrono_free_nanos());
+    let admin = sqlx::PgPool::connect(&url).await.expect("PostgreSQL");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .execute(&admin)
+        .await
+        .unwrap();
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let scoped = format!("{url}{sep}options[search_path]={schema}");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("demo");
+    let db = Db {
+        cfg: DbConfig::Postgres {
+            url: scoped.clone(),
+        },
+        url: Some(scoped),
+    };
+    demo_loads_analyzes_and_suggests_cases(&d, &db).await;
+    let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+        .execute(&admin)
+        .await;
+}
+
+fn chrono_free_nanos() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+}
+
+async fn demo_loads_analyzes_and_suggests_cases(d: &Path, db: &Db) {
     let t0 = std::time::Instant::now();
-    let out = stdout(&run_in(&d, &["demo", "--no-serve", "--no-news"]));
+    let out = stdout(&run_in(d, db, &["demo", "--no-serve", "--no-news"]));
     let took = t0.elapsed();
     assert!(out.contains("184 synthetic reports"), "{out}");
     assert!(out.contains("26 excerpts of Resolution 1656"), "{out}");
@@ -48,11 +107,7 @@ async fn demo_loads_analyzes_and_suggests_cases() {
     assert!(out.contains("analyzed 210"), "{out}");
     eprintln!("demo without news took {:.1} s", took.as_secs_f64());
 
-    let store = Store::open(&DbConfig::Sqlite {
-        path: d.join("ykien.db"),
-    })
-    .await
-    .unwrap();
+    let store = Store::open(&db.cfg).await.unwrap();
     let items = store.list_items(None, true, 10_000).await.unwrap();
     assert_eq!(items.len(), 210);
     assert!(items.iter().all(|i| i.status == "analyzed"));
@@ -104,7 +159,7 @@ async fn demo_loads_analyzes_and_suggests_cases() {
     assert!(negative >= 10, "negative comments: {negative}");
 
     // Search finds a demo item typed without diacritics.
-    let o = run_in(&d, &["search", "dong ngac", "--json"]);
+    let o = run_in(d, db, &["search", "dong ngac", "--json"]);
     let hits: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     let hits = hits.as_array().unwrap();
     assert!(!hits.is_empty());
@@ -155,17 +210,65 @@ async fn demo_loads_analyzes_and_suggests_cases() {
     store.close().await;
 
     // A second run adds nothing.
-    let again = stdout(&run_in(&d, &["demo", "--no-serve", "--no-news"]));
+    let again = stdout(&run_in(d, db, &["demo", "--no-serve", "--no-news"]));
     assert!(again.contains("; 0 new"), "{again}");
-    let store = Store::open(&DbConfig::Sqlite {
-        path: d.join("ykien.db"),
-    })
-    .await
-    .unwrap();
+    let store = Store::open(&db.cfg).await.unwrap();
     assert_eq!(
         store.list_items(None, true, 10_000).await.unwrap().len(),
         210
     );
     assert_eq!(store.audit_tail(None, 10_000).await.unwrap().len(), audit);
     store.close().await;
+
+    // The labels as JSONL, and retraining by hand: measured, stored, listed.
+    let o = run_in(d, db, &["model", "labels"]);
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), labels.len());
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["field"] == "topic" && l["actor_name"] == "Lãnh đạo Thành phố")
+    );
+    let o = run_in(d, db, &["model", "retrain", "--json"]);
+    let r: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let topic = r
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["model"] == "topic")
+        .unwrap();
+    assert!(
+        topic["before_macro_f1"].is_number() && topic["after_macro_f1"].is_number(),
+        "{r}"
+    );
+    assert_eq!(topic["version"], 2, "{r}");
+    let sentiment = r
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["model"] == "sentiment")
+        .unwrap();
+    assert_eq!(sentiment["outcome"], "skipped", "no sentiment labels: {r}");
+    let o = run_in(d, db, &["model", "list", "--json"]);
+    let list: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 2, "{list}");
+    assert_eq!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["active"] == true)
+            .count(),
+        1
+    );
+    let o = run_in(d, db, &["model", "activate", "topic", "1"]);
+    stdout(&o);
+    let o = run_in(d, db, &["model", "activate", "topic", "99"]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "an unknown version is the user's mistake"
+    );
 }

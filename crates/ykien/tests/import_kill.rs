@@ -424,7 +424,10 @@ fn ingest_killed_mid_way_adds_exactly_the_missing_rows_when_run_again(env: Env) 
     assert_eq!(sum["duplicates"].as_i64().unwrap(), at_kill, "{sum}");
     assert_eq!(sum["errors"].as_array().unwrap().len(), BAD_LINES.len());
     let (count, distinct, ids) = env.stored();
-    assert_eq!((count, distinct), (expected.len() as i64, expected.len() as i64));
+    assert_eq!(
+        (count, distinct),
+        (expected.len() as i64, expected.len() as i64)
+    );
     assert_eq!(ids, expected);
 }
 

@@ -712,3 +712,138 @@ pub async fn one_evaluator_at_a_time(t: &TestDb) {
     assert!(!b.not_leader);
     other.close().await;
 }
+
+/// The contract the feeds rely on: one open alert per key (later items join it, unknown item
+/// ids are skipped), a new one once the old is acknowledged; raised by the system, audited;
+/// an unknown unit is refused. Concurrent raises of one key (two processes) make one alert.
+pub async fn raise_alert_dedups_attaches_and_audits(t: &TestDb) {
+    let store = &t.store;
+    let now = Utc::now().timestamp();
+    let mut ids = Vec::new();
+    for i in 0..3usize {
+        let s = ykien_listen::submit(
+            store,
+            None,
+            item(
+                "00008",
+                format!("Trang tin bị chèn liên kết lạ số {i}"),
+                now,
+                700 + i,
+            ),
+        )
+        .await
+        .unwrap();
+        ids.push(s.id);
+    }
+    let key = "integrity:https://ubnd.example/a";
+    let first = store
+        .raise_alert(&integrity_alert("00008", key, vec![ids[0], 987_654_321]))
+        .await
+        .unwrap()
+        .expect("raised");
+    assert_eq!(
+        store
+            .raise_alert(&integrity_alert("00008", key, vec![ids[0], ids[1]]))
+            .await
+            .unwrap(),
+        None
+    );
+    let d = store.get_alert(None, first).await.unwrap();
+    assert_eq!(d.items, [ids[0], ids[1]]);
+    assert_eq!(d.alert.kind, AlertKind::Integrity);
+    assert_eq!(d.alert.severity, AlertSeverity::Urgent);
+    let audit = store.audit_tail(None, 50).await.unwrap();
+    let raise: Vec<_> = audit.iter().filter(|e| e.action == "alert.raise").collect();
+    assert_eq!(raise.len(), 1);
+    assert_eq!(raise[0].actor_user_id, None);
+    assert_eq!(raise[0].unit_path.as_deref(), Some("/01/00008/"));
+    assert!(audit.iter().any(|e| e.action == "alert.add_items"));
+    assert!(matches!(
+        store
+            .raise_alert(&integrity_alert("nope", "x", vec![]))
+            .await,
+        Err(StoreError::Invalid { .. })
+    ));
+    store
+        .set_alert_status(None, first, AlertStatus::Acknowledged)
+        .await
+        .unwrap();
+    let second = store
+        .raise_alert(&integrity_alert("00008", key, vec![ids[2]]))
+        .await
+        .unwrap()
+        .expect("a new alert once the first is acknowledged");
+    assert_ne!(first, second);
+
+    // Two processes raise one new key at once, many times: one alert, every item on it.
+    let other = t.second_process().await;
+    let mut tasks = Vec::new();
+    for k in 0..8usize {
+        let s = if k % 2 == 0 {
+            store.clone()
+        } else {
+            other.clone()
+        };
+        let item = ids[k % 3];
+        tasks.push(tokio::spawn(async move {
+            s.raise_alert(&integrity_alert("00008", "race", vec![item]))
+                .await
+                .unwrap()
+        }));
+    }
+    let mut raised = 0;
+    for task in tasks {
+        if task.await.unwrap().is_some() {
+            raised += 1;
+        }
+    }
+    assert_eq!(raised, 1);
+    let race = store
+        .list_alerts(None, &AlertFilter::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.dedup_key == "race")
+        .collect::<Vec<_>>();
+    assert_eq!(race.len(), 1);
+    assert_eq!(race[0].item_count, 3);
+    other.close().await;
+}
+
+/// STARTTLS required but not offered: nothing is sent, and the error says why.
+pub async fn smtp_refuses_to_send_without_required_tls(t: &TestDb) {
+    let _ = t;
+    let (port, got) = smtp_server().await;
+    let cfg = SmtpConfig {
+        host: "127.0.0.1".into(),
+        port,
+        from: "ykien@ubnd.example.vn".into(),
+        username: None,
+        password: None,
+        starttls: StartTls::Required,
+        hello: "ykien.test".into(),
+        timeout_secs: 5,
+    };
+    let mail = ykien_alerts::smtp::Mail {
+        to: "a@b.vn".into(),
+        subject: "x".into(),
+        body: "y".into(),
+        id: "t1".into(),
+    };
+    let e = ykien_alerts::smtp::send_mail(&cfg, &mail)
+        .await
+        .unwrap_err();
+    assert!(e.message.contains("STARTTLS"), "{e}");
+    // A password is never sent in the clear either.
+    let plain = SmtpConfig {
+        starttls: StartTls::Opportunistic,
+        username: Some("u".into()),
+        password: Some("p".into()),
+        ..cfg
+    };
+    let e = ykien_alerts::smtp::send_mail(&plain, &mail)
+        .await
+        .unwrap_err();
+    assert!(e.permanent && e.message.contains("without TLS"), "{e}");
+    assert!(got.lock().unwrap().is_empty());
+}

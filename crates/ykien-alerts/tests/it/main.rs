@@ -40,4 +40,6 @@ on_both_backends!(
     webhook_gives_up_after_max_attempts,
     email_is_delivered_over_smtp,
     one_evaluator_at_a_time,
+    raise_alert_dedups_attaches_and_audits,
+    smtp_refuses_to_send_without_required_tls,
 );

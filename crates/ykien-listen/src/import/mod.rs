@@ -43,7 +43,12 @@ impl Format {
 
     /// "jsonl", "csv" or "xlsx" (and their usual file extensions).
     pub fn parse(s: &str) -> Option<Format> {
-        match s.trim().trim_start_matches('.').to_ascii_lowercase().as_str() {
+        match s
+            .trim()
+            .trim_start_matches('.')
+            .to_ascii_lowercase()
+            .as_str()
+        {
             "jsonl" | "ndjson" | "json" => Some(Format::Jsonl),
             "csv" => Some(Format::Csv),
             "xlsx" | "xlsm" | "xls" | "ods" => Some(Format::Xlsx),

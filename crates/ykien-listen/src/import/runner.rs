@@ -98,7 +98,12 @@ pub async fn run_importer(
 }
 
 /// Ends an import as failed with `reason`; the rows before its cursor stay imported.
-async fn fail(store: &Store, imp: &Import, worker: &str, reason: &str) -> Result<bool, ListenError> {
+async fn fail(
+    store: &Store,
+    imp: &Import,
+    worker: &str,
+    reason: &str,
+) -> Result<bool, ListenError> {
     tracing::warn!(import = imp.id, reason, "import failed");
     Ok(store.finish_import(imp.id, worker, Some(reason)).await?)
 }
@@ -155,7 +160,11 @@ pub async fn run_one(
             ..ImportProgress::default()
         };
         for (line, row) in part {
-            let item = match row.as_ref().map_err(Clone::clone).and_then(|r| to_item(r, &defaults)) {
+            let item = match row
+                .as_ref()
+                .map_err(Clone::clone)
+                .and_then(|r| to_item(r, &defaults))
+            {
                 Ok(i) => i,
                 Err(reason) => {
                     p.errors.push(ImportRowError { row: *line, reason });

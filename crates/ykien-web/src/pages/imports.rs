@@ -67,7 +67,10 @@ fn line(i: &Import, ui: &Ui) -> ImportLine {
         source: i.source.clone(),
         format: i.format.clone(),
         state: i.state.clone(),
-        state_label: ui.t().get(&format!("imports.state_{}", i.state)).to_string(),
+        state_label: ui
+            .t()
+            .get(&format!("imports.state_{}", i.state))
+            .to_string(),
         created: local_time(i.created_at),
         total,
         done: i.rows_done,
@@ -150,11 +153,10 @@ struct Asked {
 
 /// Reads the form's fields; `Err` carries the catalogue key (page) and detail (API).
 fn asked(actor: &Actor, mut up: Upload) -> Result<Asked, (&'static str, String)> {
-    let file = up
-        .files
-        .drain(..)
-        .find(|f| f.field == "file")
-        .ok_or(("imports.error_no_file", "no file in the field \"file\"".to_string()))?;
+    let file = up.files.drain(..).find(|f| f.field == "file").ok_or((
+        "imports.error_no_file",
+        "no file in the field \"file\"".to_string(),
+    ))?;
     let format = match up.field("format").trim() {
         "" | "auto" => file
             .name
@@ -297,7 +299,8 @@ pub async fn show(
         .import(Some(&signed.actor), import_id(&id)?)
         .await?;
     let mut errors = imp.errors.clone();
-    let more_errors = (imp.rows_failed.max(0) as usize).saturating_sub(ERRORS_SHOWN.min(errors.len()));
+    let more_errors =
+        (imp.rows_failed.max(0) as usize).saturating_sub(ERRORS_SHOWN.min(errors.len()));
     errors.truncate(ERRORS_SHOWN);
     let page = ImportPage {
         c: ui.chrome(Some(signed.bar())),

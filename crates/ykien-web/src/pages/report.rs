@@ -137,11 +137,22 @@ fn form_page(
 }
 
 /// `GET /report`.
-pub async fn show(State(state): State<AppState>, signed: Signed, ui: Ui) -> Result<Response, WebError> {
+pub async fn show(
+    State(state): State<AppState>,
+    signed: Signed,
+    ui: Ui,
+) -> Result<Response, WebError> {
     if !may_report(&signed.actor) {
         return Err(WebError::Forbidden);
     }
-    form_page(&state, &signed, &ui, StatusCode::OK, &ReportForm::default(), None)
+    form_page(
+        &state,
+        &signed,
+        &ui,
+        StatusCode::OK,
+        &ReportForm::default(),
+        None,
+    )
 }
 
 #[derive(Template)]
@@ -193,7 +204,12 @@ async fn read_posted(state: &AppState, req: Request) -> Result<Posted, Rejected>
     let (parts, body) = req.into_parts();
     let bytes = axum::body::to_bytes(body, MAX_URLENCODED)
         .await
-        .map_err(|_| Rejected::TooLarge(format!("the form is larger than {}", human_size(MAX_URLENCODED))))?;
+        .map_err(|_| {
+            Rejected::TooLarge(format!(
+                "the form is larger than {}",
+                human_size(MAX_URLENCODED)
+            ))
+        })?;
     let req = Request::from_parts(parts, axum::body::Body::from(bytes));
     let Form(form) = Form::<ReportForm>::from_request(req, state)
         .await

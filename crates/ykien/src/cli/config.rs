@@ -232,7 +232,10 @@ impl Settings {
             login_limits: limits,
             data_dir: Some(self.data_dir.clone()),
             uploads: ykien_web::uploads::UploadLimits {
-                max_photo_bytes: self.file.max_photo_bytes.unwrap_or(d.uploads.max_photo_bytes),
+                max_photo_bytes: self
+                    .file
+                    .max_photo_bytes
+                    .unwrap_or(d.uploads.max_photo_bytes),
                 max_photos_per_item: self
                     .file
                     .max_photos_per_item

@@ -14,8 +14,11 @@ use super::{UsageError, logging, open_store, settings};
 
 #[derive(Debug, Subcommand)]
 pub enum FeedsCmd {
-    /// Register a source: an RSS or Atom feed, a web page (its main text becomes an item), or
-    /// a watched page of the organization's own site (spam injected into it raises an alert)
+    /// Register a feed, a web page or a watched page of the own site
+    ///
+    /// Kinds: rss and atom (entries become items), page (its main text becomes an item when it
+    /// changes), watch (a page of the organization's own site: a change that brings in spam
+    /// raises an urgent alert).
     Add {
         /// The unit the source is filed under (id, e.g. 00004)
         #[arg(long)]
@@ -38,12 +41,12 @@ pub enum FeedsCmd {
         #[arg(long)]
         json: bool,
     },
-    /// Remove a source and its fetch history (the items it brought in stay)
+    /// Remove a source and its fetch history (its items stay)
     Remove {
         /// Source id, as shown by `feeds list`
         id: i64,
     },
-    /// Fetch a source now, whether due or not, and analyze what it brought in
+    /// Fetch a source now, due or not, and analyze what came in
     FetchNow {
         id: i64,
         #[arg(long)]

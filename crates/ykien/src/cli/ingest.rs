@@ -255,7 +255,10 @@ mod tests {
     #[test]
     fn the_format_comes_from_the_flag_or_the_extension() {
         assert_eq!(format_of(Path::new("a.CSV"), None).unwrap(), Format::Csv);
-        assert_eq!(format_of(Path::new("a.ndjson"), None).unwrap(), Format::Jsonl);
+        assert_eq!(
+            format_of(Path::new("a.ndjson"), None).unwrap(),
+            Format::Jsonl
+        );
         assert_eq!(format_of(Path::new("a.ods"), None).unwrap(), Format::Xlsx);
         assert_eq!(
             format_of(Path::new("a.txt"), Some(Format::Jsonl)).unwrap(),

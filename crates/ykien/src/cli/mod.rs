@@ -1,6 +1,7 @@
 //! The subcommands, one module each, and what they share: settings, logs, opening the store,
 //! and turning errors into one line and an exit code.
 
+pub mod alerts;
 pub mod audit;
 pub mod backup;
 pub mod calendar;

@@ -137,7 +137,9 @@ pub enum ModelCommand {
     Activate {
         #[arg(value_enum)]
         model: StoredKind,
-        version: i64,
+        /// The stored version (see `ykien model list`)
+        #[arg(value_name = "VERSION")]
+        number: i64,
     },
     /// Export officers' labels as JSONL (one label a line), oldest first
     Labels {
@@ -201,8 +203,8 @@ pub fn run(g: &GlobalOpts, cmd: ModelCommand) -> anyhow::Result<()> {
             crate::cli::runtime()?.block_on(retrain_cmd(g, opts, json))
         }
         ModelCommand::List { json } => crate::cli::runtime()?.block_on(list_cmd(g, json)),
-        ModelCommand::Activate { model, version } => {
-            crate::cli::runtime()?.block_on(activate_cmd(g, model.kind(), version))
+        ModelCommand::Activate { model, number } => {
+            crate::cli::runtime()?.block_on(activate_cmd(g, model.kind(), number))
         }
         ModelCommand::Labels { after, limit } => {
             crate::cli::runtime()?.block_on(labels_cmd(g, after, limit))

@@ -19,7 +19,8 @@ pub async fn run(g: &GlobalOpts, a: WorkerArgs) -> anyhow::Result<()> {
     logging::init(&s, "info");
     let store = open_store(&s).await?;
     let report = if a.drain {
-        ykien_listen::drain(&store, &ykien_listen::WorkerConfig::default(), |_| {}).await?
+        let cfg = ykien_listen::learn::worker_config_with_active_models(&store).await;
+        ykien_listen::drain(&store, &cfg, |_| {}).await?
     } else {
         ykien_listen::run_worker(store, super::serve::shutdown_signal()).await?
     };

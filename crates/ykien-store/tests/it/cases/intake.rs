@@ -21,7 +21,11 @@ pub fn png(w: u32) -> Vec<u8> {
         for &b in data {
             c ^= u32::from(b);
             for _ in 0..8 {
-                c = if c & 1 == 1 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
+                c = if c & 1 == 1 {
+                    0xEDB8_8320 ^ (c >> 1)
+                } else {
+                    c >> 1
+                };
             }
         }
         !c
@@ -211,7 +215,10 @@ pub async fn imports_are_scoped_and_resume_from_their_cursor(t: &TestDb) {
         .create_import(Some(&ctv), &files, new(SIBLING))
         .await
         .unwrap_err();
-    assert!(matches!(e, StoreError::NotFound), "out of scope first: {e:?}");
+    assert!(
+        matches!(e, StoreError::NotFound),
+        "out of scope first: {e:?}"
+    );
     let imp = store
         .create_import(Some(&editor), &files, new(WARD))
         .await
@@ -243,8 +250,18 @@ pub async fn imports_are_scoped_and_resume_from_their_cursor(t: &TestDb) {
             reason: "no text".into(),
         }],
     };
-    assert!(store.import_progress(imp.id, "w1", lease, &first).await.unwrap());
-    assert!(!store.import_progress(imp.id, "w2", lease, &first).await.unwrap());
+    assert!(
+        store
+            .import_progress(imp.id, "w1", lease, &first)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .import_progress(imp.id, "w2", lease, &first)
+            .await
+            .unwrap()
+    );
     // The runner dies: once its lease has run out another takes over at the cursor.
     t.exec(&format!(
         "UPDATE imports SET locked_until = 0 WHERE id = {}",
@@ -253,8 +270,16 @@ pub async fn imports_are_scoped_and_resume_from_their_cursor(t: &TestDb) {
     .await
     .unwrap();
     let resumed = store.claim_import("w2", lease).await.unwrap().unwrap();
-    assert_eq!((resumed.id, resumed.cursor, resumed.rows_added), (imp.id, 4, 3));
-    assert!(!store.import_progress(imp.id, "w1", lease, &first).await.unwrap());
+    assert_eq!(
+        (resumed.id, resumed.cursor, resumed.rows_added),
+        (imp.id, 4, 3)
+    );
+    assert!(
+        !store
+            .import_progress(imp.id, "w1", lease, &first)
+            .await
+            .unwrap()
+    );
     let rest = ImportProgress {
         rows_total: 10,
         cursor: 10,
@@ -265,16 +290,29 @@ pub async fn imports_are_scoped_and_resume_from_their_cursor(t: &TestDb) {
             reason: "unknown unit".into(),
         }],
     };
-    assert!(store.import_progress(imp.id, "w2", lease, &rest).await.unwrap());
+    assert!(
+        store
+            .import_progress(imp.id, "w2", lease, &rest)
+            .await
+            .unwrap()
+    );
     assert!(!store.finish_import(imp.id, "w1", None).await.unwrap());
     assert!(store.finish_import(imp.id, "w2", None).await.unwrap());
     let done = store.import(Some(&editor), imp.id).await.unwrap();
     assert_eq!(done.state, "done");
     assert_eq!(
-        (done.rows_done, done.rows_added, done.rows_duplicate, done.rows_failed),
+        (
+            done.rows_done,
+            done.rows_added,
+            done.rows_duplicate,
+            done.rows_failed
+        ),
         (10, 7, 1, 2)
     );
-    assert_eq!(done.rows_done, done.rows_added + done.rows_duplicate + done.rows_failed);
+    assert_eq!(
+        done.rows_done,
+        done.rows_added + done.rows_duplicate + done.rows_failed
+    );
     assert_eq!(
         done.errors.iter().map(|e| e.row).collect::<Vec<_>>(),
         vec![2, 9]

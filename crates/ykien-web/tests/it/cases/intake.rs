@@ -25,7 +25,11 @@ pub fn png(w: u32) -> Vec<u8> {
         for &b in data {
             c ^= u32::from(b);
             for _ in 0..8 {
-                c = if c & 1 == 1 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
+                c = if c & 1 == 1 {
+                    0xEDB8_8320 ^ (c >> 1)
+                } else {
+                    c >> 1
+                };
             }
         }
         !c
@@ -79,7 +83,10 @@ fn item_id(html: &str) -> i64 {
 }
 
 fn photo_part(bytes: Vec<u8>, name: &str, declared: &str) -> Part {
-    Part::bytes(bytes).file_name(name.to_string()).mime_str(declared).unwrap()
+    Part::bytes(bytes)
+        .file_name(name.to_string())
+        .mime_str(declared)
+        .unwrap()
 }
 
 fn report(csrf: &str, text: &str) -> Form {
@@ -93,9 +100,12 @@ pub async fn report_form_takes_a_photo_and_files_a_resent_draft_once(b: Backend)
     let Some(app) = b.app(small_limits()).await else {
         return;
     };
-    app.user(Role::Collaborator, WARD, "ctv@example.org", Some(PW)).await;
-    app.user(Role::Officer, WARD, "cb@example.org", Some(PW)).await;
-    app.user(Role::Officer, OTHER_WARD, "cb2@example.org", Some(PW)).await;
+    app.user(Role::Collaborator, WARD, "ctv@example.org", Some(PW))
+        .await;
+    app.user(Role::Officer, WARD, "cb@example.org", Some(PW))
+        .await;
+    app.user(Role::Officer, OTHER_WARD, "cb2@example.org", Some(PW))
+        .await;
     let br = sign_in(&app, "ctv@example.org", PW).await;
     let html = get_text(&br, app.url("/report")).await;
     for needle in [
@@ -114,8 +124,16 @@ pub async fn report_form_takes_a_photo_and_files_a_resent_draft_once(b: Backend)
     // A report with a photo: filed, and the photo served back as it was sent.
     let pic = png(30);
     let text = "Ngõ 12 Đội Cấn ngập sau mưa, nước tràn vào nhà dân.";
-    let form = report(&csrf, text).part("photo", photo_part(pic.clone(), "IMG_0001.png", "image/png"));
-    let res = br.post(app.url("/report")).multipart(form).send().await.unwrap();
+    let form = report(&csrf, text).part(
+        "photo",
+        photo_part(pic.clone(), "IMG_0001.png", "image/png"),
+    );
+    let res = br
+        .post(app.url("/report"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
     let html = expect_page(res, 200, "data-photos=\"1\"").await;
     let id = item_id(&html);
     let res = br
@@ -127,22 +145,38 @@ pub async fn report_form_takes_a_photo_and_files_a_resent_draft_once(b: Backend)
     assert_eq!(res.headers()["content-type"], "image/png");
     assert_eq!(res.headers()["x-content-type-options"], "nosniff");
     let csp = res.headers()["content-security-policy"].to_str().unwrap();
-    assert!(csp.contains("default-src 'none'") && csp.contains("sandbox"), "{csp}");
+    assert!(
+        csp.contains("default-src 'none'") && csp.contains("sandbox"),
+        "{csp}"
+    );
     assert_eq!(res.bytes().await.unwrap().as_ref(), pic.as_slice());
 
     // A text file named .jpg and declared image/jpeg: refused, nothing filed.
     let before = app.stored_items().await.len();
     let fake = b"Day khong phai la anh, chi la mot tep van ban.".to_vec();
-    let form = report(&csrf, "Báo cáo kèm ảnh giả").part("photo", photo_part(fake, "anh.jpg", "image/jpeg"));
-    let res = br.post(app.url("/report")).multipart(form).send().await.unwrap();
+    let form = report(&csrf, "Báo cáo kèm ảnh giả")
+        .part("photo", photo_part(fake, "anh.jpg", "image/jpeg"));
+    let res = br
+        .post(app.url("/report"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
     expect_page(res, 422, "không phải là ảnh").await;
     // A photo over the limit (4 KB here): 413 and the form again, with the text kept.
-    let form = report(&csrf, "Báo cáo kèm ảnh quá lớn").part("photo", photo_part(png(6000), "lon.png", "image/png"));
-    let res = br.post(app.url("/report")).multipart(form).send().await.unwrap();
+    let form = report(&csrf, "Báo cáo kèm ảnh quá lớn")
+        .part("photo", photo_part(png(6000), "lon.png", "image/png"));
+    let res = br
+        .post(app.url("/report"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
     let html = expect_page(res, 413, "Ảnh quá lớn (tối đa 4 KB)").await;
     assert!(html.contains("Báo cáo kèm ảnh quá lớn"));
     // Asked for JSON (the offline queue), the same refusal is JSON.
-    let form = report(&csrf, "Báo cáo kèm ảnh quá lớn").part("photo", photo_part(png(6000), "lon.png", "image/png"));
+    let form = report(&csrf, "Báo cáo kèm ảnh quá lớn")
+        .part("photo", photo_part(png(6000), "lon.png", "image/png"));
     let res = br
         .post(app.url("/report"))
         .header("accept", "application/json")
@@ -188,14 +222,22 @@ pub async fn report_form_takes_a_photo_and_files_a_resent_draft_once(b: Backend)
         .unwrap();
     assert_eq!(tok["csrf"], csrf.as_str());
     assert_eq!(
-        app.bare().get(app.url("/api/v1/session/csrf")).send().await.unwrap().status(),
+        app.bare()
+            .get(app.url("/api/v1/session/csrf"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
         401
     );
     let client_id = "0f4c7e2a-1b2c-4d5e-8f90-123456789abc";
     let draft = || {
-        report(&csrf, "Soạn khi mất mạng: chợ Ngọc Hà thu phí trông xe cao.")
-            .text("client_id", client_id)
-            .part("photo", photo_part(png(31), "cho.png", "image/png"))
+        report(
+            &csrf,
+            "Soạn khi mất mạng: chợ Ngọc Hà thu phí trông xe cao.",
+        )
+        .text("client_id", client_id)
+        .part("photo", photo_part(png(31), "cho.png", "image/png"))
     };
     let before = app.stored_items().await.len();
     let mut ids = Vec::new();
@@ -227,22 +269,53 @@ pub async fn report_form_takes_a_photo_and_files_a_resent_draft_once(b: Backend)
     assert_eq!(res.status(), 422);
 
     // The installable app: manifest, service worker at the root, script and icons.
-    let res = app.bare().get(app.url("/manifest.webmanifest")).send().await.unwrap();
+    let res = app
+        .bare()
+        .get(app.url("/manifest.webmanifest"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.headers()["content-type"], "application/manifest+json");
     let m: serde_json::Value = res.json().await.unwrap();
-    assert_eq!((m["start_url"].as_str(), m["lang"].as_str()), (Some("/report"), Some("vi")));
+    assert_eq!(
+        (m["start_url"].as_str(), m["lang"].as_str()),
+        (Some("/report"), Some("vi"))
+    );
     assert!(m["name"].as_str().unwrap().contains("báo cáo"), "{m}");
     for icon in m["icons"].as_array().unwrap() {
-        let res = app.bare().get(app.url(icon["src"].as_str().unwrap())).send().await.unwrap();
+        let res = app
+            .bare()
+            .get(app.url(icon["src"].as_str().unwrap()))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 200, "{icon}");
-        assert_eq!(res.headers()["content-type"], icon["type"].as_str().unwrap());
+        assert_eq!(
+            res.headers()["content-type"],
+            icon["type"].as_str().unwrap()
+        );
     }
     let res = app.bare().get(app.url("/sw.js")).send().await.unwrap();
-    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/javascript")
+    );
     assert_eq!(res.headers()["service-worker-allowed"], "/");
     assert!(res.text().await.unwrap().contains("'/report'"));
-    let res = app.bare().get(app.url("/static/report.js")).send().await.unwrap();
-    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
+    let res = app
+        .bare()
+        .get(app.url("/static/report.js"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/javascript")
+    );
     assert!(res.text().await.unwrap().contains("indexedDB"));
     app.cleanup().await;
 }
@@ -292,31 +365,62 @@ pub async fn api_attaches_photos_checked_limited_and_scoped(b: Backend) {
             .multipart(Form::new().part("file", part))
             .send()
     };
-    let res = post(&editor, photo_part(png(10), "a.png", "image/png")).await.unwrap();
+    let res = post(&editor, photo_part(png(10), "a.png", "image/png"))
+        .await
+        .unwrap();
     assert_eq!(res.status(), 201);
     let v: serde_json::Value = res.json().await.unwrap();
-    assert_eq!((v[0]["n"].as_i64(), v[0]["media_type"].as_str()), (Some(1), Some("image/png")));
+    assert_eq!(
+        (v[0]["n"].as_i64(), v[0]["media_type"].as_str()),
+        (Some(1), Some("image/png"))
+    );
     // The same photo again: nothing new.
-    let res = post(&editor, photo_part(png(10), "a.png", "image/png")).await.unwrap();
+    let res = post(&editor, photo_part(png(10), "a.png", "image/png"))
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     // Not a photo, whatever it claims: 422. Over the limit: 413, in JSON.
-    let res = post(&editor, photo_part(b"GIF? no: plain text".to_vec(), "x.gif", "image/gif")).await.unwrap();
+    let res = post(
+        &editor,
+        photo_part(b"GIF? no: plain text".to_vec(), "x.gif", "image/gif"),
+    )
+    .await
+    .unwrap();
     assert_eq!(res.status(), 422);
-    let res = post(&editor, photo_part(png(6000), "big.png", "image/png")).await.unwrap();
+    let res = post(&editor, photo_part(png(6000), "big.png", "image/png"))
+        .await
+        .unwrap();
     assert_eq!(res.status(), 413);
     let v: serde_json::Value = res.json().await.unwrap();
-    assert!(v["error"]["message"].as_str().unwrap().contains("4 KB"), "{v}");
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains("4 KB"),
+        "{v}"
+    );
     // A viewer may not attach; another ward's officer does not see the item at all.
-    let res = post(&viewer, photo_part(png(11), "b.png", "image/png")).await.unwrap();
+    let res = post(&viewer, photo_part(png(11), "b.png", "image/png"))
+        .await
+        .unwrap();
     assert_eq!(res.status(), 403);
-    let res = post(&other, photo_part(png(11), "b.png", "image/png")).await.unwrap();
+    let res = post(&other, photo_part(png(11), "b.png", "image/png"))
+        .await
+        .unwrap();
     assert_eq!(res.status(), 404);
     // Up to the per-item limit (3 here), then 422.
     for (w, want) in [(12, 201), (13, 201), (14, 422)] {
-        let res = post(&editor, photo_part(png(w), "c.png", "image/png")).await.unwrap();
+        let res = post(&editor, photo_part(png(w), "c.png", "image/png"))
+            .await
+            .unwrap();
         assert_eq!(res.status(), want, "photo of width {w}");
     }
-    let list: serde_json::Value = c.get(&url).bearer_auth(&viewer).send().await.unwrap().json().await.unwrap();
+    let list: serde_json::Value = c
+        .get(&url)
+        .bearer_auth(&viewer)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list.as_array().unwrap().len(), 3);
     app.cleanup().await;
 }
@@ -344,12 +448,22 @@ pub async fn web_import_shows_progress_and_the_rows_not_taken(b: Backend) {
     let Some(app) = b.app(test_config()).await else {
         return;
     };
-    app.user(Role::Editor, WARD, "bt@example.org", Some(PW)).await;
-    app.user(Role::Collaborator, WARD, "ctv@example.org", Some(PW)).await;
+    app.user(Role::Editor, WARD, "bt@example.org", Some(PW))
+        .await;
+    app.user(Role::Collaborator, WARD, "ctv@example.org", Some(PW))
+        .await;
     let ctv = sign_in(&app, "ctv@example.org", PW).await;
-    assert_eq!(ctv.get(app.url("/imports")).send().await.unwrap().status(), 403);
+    assert_eq!(
+        ctv.get(app.url("/imports")).send().await.unwrap().status(),
+        403
+    );
     let br = sign_in(&app, "bt@example.org", PW).await;
-    let html = expect_page(br.get(app.url("/imports")).send().await.unwrap(), 200, "name=\"file\"").await;
+    let html = expect_page(
+        br.get(app.url("/imports")).send().await.unwrap(),
+        200,
+        "name=\"file\"",
+    )
+    .await;
     let csrf = csrf_field(&html);
     // Line 3 has no text; line 4 names a unit outside the editor's ward.
     let csv = "id,text,unit\n\
@@ -363,15 +477,26 @@ pub async fn web_import_shows_progress_and_the_rows_not_taken(b: Backend) {
             .text("format", "auto")
             .text("unit", "")
             .text("source", "fanpage-ba-dinh")
-            .part("file", Part::bytes(csv.as_bytes().to_vec()).file_name("binh-luan.csv"))
+            .part(
+                "file",
+                Part::bytes(csv.as_bytes().to_vec()).file_name("binh-luan.csv"),
+            )
     };
-    let res = br.post(app.url("/imports")).multipart(upload()).send().await.unwrap();
+    let res = br
+        .post(app.url("/imports"))
+        .multipart(upload())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 303);
     let loc = res.headers()["location"].to_str().unwrap().to_string();
     let id: i64 = loc.trim_start_matches("/imports/").parse().unwrap();
     // Queued: the page refreshes itself and shows a progress bar.
     let html = get_text(&br, app.url(&loc)).await;
-    assert!(html.contains("<progress") && html.contains("http-equiv=\"refresh\""), "{html}");
+    assert!(
+        html.contains("<progress") && html.contains("http-equiv=\"refresh\""),
+        "{html}"
+    );
 
     let files = app.web.data_dir.clone().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -390,29 +515,116 @@ pub async fn web_import_shows_progress_and_the_rows_not_taken(b: Backend) {
     let v = finished(&app, &br, id).await;
     assert_eq!(v["state"], "done", "{v}");
     assert_eq!(
-        (&v["rows_total"], &v["rows_added"], &v["rows_duplicate"], &v["rows_failed"]),
-        (&serde_json::json!(4), &serde_json::json!(2), &serde_json::json!(0), &serde_json::json!(2)),
+        (
+            &v["rows_total"],
+            &v["rows_added"],
+            &v["rows_duplicate"],
+            &v["rows_failed"]
+        ),
+        (
+            &serde_json::json!(4),
+            &serde_json::json!(2),
+            &serde_json::json!(0),
+            &serde_json::json!(2)
+        ),
         "{v}"
     );
-    let rows: Vec<i64> = v["errors"].as_array().unwrap().iter().map(|e| e["row"].as_i64().unwrap()).collect();
+    let rows: Vec<i64> = v["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["row"].as_i64().unwrap())
+        .collect();
     assert_eq!(rows, vec![3, 4]);
-    assert!(v["errors"][1]["reason"].as_str().unwrap().contains("00070"), "{v}");
+    assert!(
+        v["errors"][1]["reason"].as_str().unwrap().contains("00070"),
+        "{v}"
+    );
     let html = get_text(&br, app.url(&loc)).await;
     assert!(!html.contains("http-equiv=\"refresh\""));
-    assert!(html.contains("data-added=\"2\"") && html.contains("<td>4</td>"), "{html}");
-    let texts: Vec<String> = app.stored_items().await.into_iter().map(|i| i.text).collect();
+    assert!(
+        html.contains("data-added=\"2\"") && html.contains("<td>4</td>"),
+        "{html}"
+    );
+    let texts: Vec<String> = app
+        .stored_items()
+        .await
+        .into_iter()
+        .map(|i| i.text)
+        .collect();
     assert!(texts.iter().any(|t| t.contains("đèn đường ngõ 5")));
     assert_eq!(texts.len(), 2);
 
     // The same file again: nothing added, both rows recognised.
-    let res = br.post(app.url("/imports")).multipart(upload()).send().await.unwrap();
+    let res = br
+        .post(app.url("/imports"))
+        .multipart(upload())
+        .send()
+        .await
+        .unwrap();
     let loc = res.headers()["location"].to_str().unwrap().to_string();
-    let again = finished(&app, &br, loc.trim_start_matches("/imports/").parse().unwrap()).await;
-    assert_eq!((again["rows_added"].as_i64(), again["rows_duplicate"].as_i64()), (Some(0), Some(2)));
+    let again = finished(
+        &app,
+        &br,
+        loc.trim_start_matches("/imports/").parse().unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (
+            again["rows_added"].as_i64(),
+            again["rows_duplicate"].as_i64()
+        ),
+        (Some(0), Some(2))
+    );
     assert_eq!(app.stored_items().await.len(), 2);
     let list = get_text(&br, app.url("/imports")).await;
-    assert!(list.contains("data-count=\"2\"") && list.contains("binh-luan.csv"), "{list}");
+    assert!(
+        list.contains("data-count=\"2\"") && list.contains("binh-luan.csv"),
+        "{list}"
+    );
     let _ = stop.send(());
     runner.await.unwrap();
+    app.cleanup().await;
+}
+
+/// The report page's script, run in Node against this server (see `tests/js/`): drafts
+/// written offline are kept with their own ids and sent when the connection returns. Skipped
+/// where Node is not installed (the browser tests of issue 6 run it in Chromium).
+pub async fn report_form_script_queues_offline_and_sends_when_back_online(b: Backend) {
+    let node = ["/usr/bin/node", "/usr/local/bin/node"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists());
+    let Some(node) = node else {
+        eprintln!("skipped: no node");
+        return;
+    };
+    let Some(app) = b.app(test_config()).await else {
+        return;
+    };
+    app.user(Role::Collaborator, WARD, "ctv@example.org", Some(PW))
+        .await;
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let base = app.base.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(node)
+            .arg(format!("{dir}/tests/js/report_queue.mjs"))
+            .arg(base)
+            .arg("ctv@example.org")
+            .arg(PW)
+            .arg(format!("{dir}/static/report.js"))
+            .output()
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let items = app.stored_items().await;
+    assert_eq!(items.len(), 2);
+    assert!(items.iter().all(|i| i.external_id.is_some()));
     app.cleanup().await;
 }

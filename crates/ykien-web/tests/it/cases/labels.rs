@@ -190,7 +190,7 @@ pub async fn officers_correct_items_and_the_corrections_stick(b: Backend) {
     let (s, v) = call(&app, &viewer, "GET", &path, None).await;
     assert_eq!(s, 200);
     assert_eq!(v.as_array().unwrap().len(), 5, "{v}");
-    assert_eq!(v[0]["actor_name"].as_str().is_some(), true);
+    assert_eq!(v[0]["actor_name"], "officer 00004");
     let audits = app.store.audit_tail(None, 200).await.unwrap();
     assert_eq!(
         audits.iter().filter(|e| e.action == "item.label").count(),
