@@ -44,6 +44,9 @@ pub struct EvalConfig {
     pub burst_cooldown_secs: i64,
     /// How long the lease lasts; renewed every round.
     pub lease: Duration,
+    /// On its very first round (no cursor yet) the evaluator reads the items analysed in the
+    /// last this many seconds, not a whole history imported before alerts existed.
+    pub first_lookback_secs: i64,
 }
 
 impl Default for EvalConfig {
@@ -55,6 +58,7 @@ impl Default for EvalConfig {
             batch: 5000,
             burst_cooldown_secs: 86_400,
             lease: Duration::from_secs(120),
+            first_lookback_secs: 86_400,
         }
     }
 }
@@ -141,6 +145,9 @@ pub async fn evaluate_once(
         report.not_leader = true;
         return Ok(report);
     };
+    if cursor.cursor_at == 0 && cursor.cursor_id == 0 {
+        cursor.cursor_at = now - cfg.first_lookback_secs;
+    }
     let rules = store.enabled_rules().await?;
     let watches: Vec<(AlertRule, Vec<Term>)> = rules
         .iter()

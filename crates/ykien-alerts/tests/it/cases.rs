@@ -48,6 +48,8 @@ fn eval_cfg(holder: &str) -> EvalConfig {
     EvalConfig {
         holder: holder.into(),
         settle_secs: 0,
+        // The burst case evaluates at the next 16:00 in Hanoi, up to a day ahead.
+        first_lookback_secs: 7 * 86_400,
         ..EvalConfig::default()
     }
 }
@@ -94,7 +96,18 @@ pub async fn burst_in_a_realistic_background_raises_exactly_one_alert(t: &TestDb
     );
     let cfg = eval_cfg("e2e");
     let now = start + 1;
+    let timer = std::time::Instant::now();
     let quiet = evaluate_once(store, &cfg, now).await.unwrap();
+    let first_round = timer.elapsed();
+    let timer = std::time::Instant::now();
+    let idle = evaluate_once(store, &cfg, now).await.unwrap();
+    eprintln!(
+        "evaluator: first round over {} items, {} series in {first_round:?}; idle round in {:?}",
+        quiet.items,
+        quiet.series_checked,
+        timer.elapsed()
+    );
+    assert_eq!(idle.items, 0);
     assert_eq!(quiet.items as usize, background.len());
     assert_eq!(quiet.burst_alerts, 0, "{quiet:?}");
     // A replay: every series of the background, at every hour of its last week, through the

@@ -475,7 +475,6 @@ pub async fn split(
     get,
     path = "/api/v1/cases/suggestions",
     tag = "cases",
-    
     responses(
         (status = 200, description = "Groups of near-duplicate items; empty for roles that do not handle cases", body = Vec<SuggestedCaseDoc>),
         (status = 401, description = "No valid token or session", body = schemas::ErrorBody),

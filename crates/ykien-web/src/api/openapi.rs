@@ -221,8 +221,9 @@ pub async fn asset(name: &'static str) -> Response {
             res
         }
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
-        Err(e) => crate::error::WebError::Internal(format!("swagger ui file {name}: {e}"))
-            .into_response(),
+        Err(e) => {
+            crate::error::WebError::Internal(format!("swagger ui file {name}: {e}")).into_response()
+        }
     }
 }
 

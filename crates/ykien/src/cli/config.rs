@@ -320,6 +320,44 @@ mod tests {
     }
 
     #[test]
+    fn upload_limits_and_the_data_dir_reach_the_web_layer() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "max_photo_bytes = 1000\nmax_photos_per_item = 2\nmax_import_bytes = 5000\n",
+        );
+        let g = GlobalOpts {
+            data_dir: Some(dir.path().into()),
+            ..Default::default()
+        };
+        let web = Settings::resolve(&g, DEFAULT_DATA_DIR)
+            .unwrap()
+            .web(&ServeOpts::default())
+            .unwrap();
+        assert_eq!(web.data_dir.as_deref(), Some(dir.path()));
+        assert_eq!(
+            (
+                web.uploads.max_photo_bytes,
+                web.uploads.max_photos_per_item,
+                web.uploads.max_import_bytes
+            ),
+            (1000, 2, 5000)
+        );
+        let g = GlobalOpts {
+            data_dir: Some(dir.path().join("nothing-here")),
+            ..Default::default()
+        };
+        let defaults = Settings::resolve(&g, DEFAULT_DATA_DIR)
+            .unwrap()
+            .web(&ServeOpts::default())
+            .unwrap();
+        assert_eq!(
+            defaults.uploads,
+            ykien_web::uploads::UploadLimits::default()
+        );
+    }
+
+    #[test]
     fn unknown_keys_and_bad_values_are_errors() {
         let dir = tempfile::tempdir().unwrap();
         let p = write(dir.path(), "lisen = \"x\"\n");
