@@ -188,9 +188,13 @@ pub fn table() -> Vec<RouteSpec> {
         r("GET", "/api/v1/cases/suggestions", Actor, Api, || {
             get(api::cases::suggestions)
         }),
-        r("POST", "/api/v1/items/{id}/labels", ItemToHandle, Api, || {
-            post(api::labels::create)
-        }),
+        r(
+            "POST",
+            "/api/v1/items/{id}/labels",
+            ItemToHandle,
+            Api,
+            || post(api::labels::create),
+        ),
         r("GET", "/api/v1/items/{id}/labels", Item, Api, || {
             get(api::labels::list)
         }),
@@ -250,6 +254,7 @@ pub fn table() -> Vec<RouteSpec> {
             get(pages::imports::api_show)
         }),
         // --- alerts: in-app list, one alert with its items, acknowledge, close ---
+        r("GET", "/alerts", Actor, Page, || get(pages::alerts::index)),
         r("GET", "/api/v1/alerts", Actor, Api, || get(api::alerts::list)),
         r("GET", "/api/v1/alerts/{id}", Alert, Api, || {
             get(api::alerts::show)

@@ -52,6 +52,7 @@ pub struct ListQuery {
 #[schema(example = json!({"title": "Phản ánh ngập úng đường Đội Cấn", "unit": "00004",
                           "severity": "urgent", "items": [4711, 4712]}))]
 pub struct CaseInput {
+    #[schema(min_length = 1)]
     pub title: String,
     /// Unit id; the caller's own by default.
     pub unit: Option<String>,
@@ -61,7 +62,8 @@ pub struct CaseInput {
     /// Items the case groups, each in the caller's scope.
     #[serde(default)]
     pub items: Vec<i64>,
-    /// RFC 3339 date-time.
+    /// RFC 3339 date-time; by default from the severity, in working hours.
+    #[schema(format = DateTime)]
     pub due_at: Option<String>,
 }
 
@@ -84,6 +86,7 @@ pub struct TransitionInput {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"body": "Đã liên hệ tổ trưởng tổ dân phố."}))]
 pub struct CommentInput {
+    #[schema(min_length = 1)]
     pub body: String,
 }
 
@@ -100,6 +103,7 @@ pub struct AssignInput {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"items": [4713]}))]
 pub struct ItemsInput {
+    #[schema(min_items = 1)]
     pub items: Vec<i64>,
 }
 
@@ -116,7 +120,9 @@ pub struct MergeInput {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"items": [4712], "title": "Ngập úng phố Kim Mã"}))]
 pub struct SplitInput {
+    #[schema(min_items = 1)]
     pub items: Vec<i64>,
+    #[schema(min_length = 1)]
     pub title: String,
 }
 

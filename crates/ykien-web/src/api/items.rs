@@ -86,6 +86,7 @@ impl FromRequestParts<AppState> for ApiWriter {
 }))]
 pub struct ItemInput {
     /// The text as heard, stored untouched (at most 1 MiB).
+    #[schema(min_length = 1)]
     pub text: String,
     /// Unit id the item is filed into; the caller's own unit by default. A unit outside the
     /// caller's subtree is answered like one that does not exist.

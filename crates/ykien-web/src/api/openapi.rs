@@ -290,6 +290,10 @@ mod tests {
         );
         assert_eq!(doc["security"][0]["bearer"], serde_json::json!([]));
         assert!(doc["components"]["schemas"]["Error"].is_object());
+        // Constraints a client (or a fuzzer such as schemathesis) can rely on.
+        let item = &doc["components"]["schemas"]["ItemInput"];
+        assert_eq!(item["properties"]["text"]["minLength"], 1, "{item}");
+        assert_eq!(item["additionalProperties"], false, "{item}");
         // Every operation documents its failures, and every failure has the error body.
         for (path, item) in doc["paths"].as_object().unwrap() {
             for (method, op) in item.as_object().unwrap() {

@@ -8,3 +8,5 @@ pub mod units;
 // --- intake ---
 pub mod imports;
 pub mod pwa;
+// --- alerts ---
+pub mod alerts;

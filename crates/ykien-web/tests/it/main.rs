@@ -76,5 +76,4 @@ on_both_backends!(
     intake::report_form_takes_a_photo_and_files_a_resent_draft_once,
     intake::api_attaches_photos_checked_limited_and_scoped,
     intake::web_import_shows_progress_and_the_rows_not_taken,
-    intake::report_form_script_queues_offline_and_sends_when_back_online,
 );
