@@ -112,6 +112,11 @@ pub fn spawn(store: &Store, settings: &AlertsSettings) -> Vec<tokio::task::JoinH
         return Vec::new();
     }
     let every = Duration::from_secs(settings.every_secs.clamp(1, 3600));
+    tracing::info!(
+        every_secs = every.as_secs(),
+        smtp = settings.smtp.is_some(),
+        "alerts: evaluator and delivery started"
+    );
     vec![
         tokio::spawn(run_evaluator(store.clone(), settings.eval_config(), every)),
         tokio::spawn(run_delivery(
@@ -120,4 +125,30 @@ pub fn spawn(store: &Store, settings: &AlertsSettings) -> Vec<tokio::task::JoinH
             Duration::from_secs(5).min(every),
         )),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_read_from_toml_with_defaults_and_refuse_typos() {
+        let s: AlertsSettings = toml::from_str(
+            "every_secs = 10\nburst_min_count = 6\n[smtp]\nhost = \"mail.example.vn\"\nfrom = \"ykien@example.vn\"\nstarttls = \"required\"\n",
+        )
+        .unwrap();
+        assert_eq!(s.every_secs, 10);
+        assert!(s.enabled);
+        let e = s.eval_config();
+        assert_eq!(e.burst.min_count, 6);
+        assert_eq!(e.burst.window_secs, 3 * 3600);
+        let smtp = s.smtp.unwrap();
+        assert_eq!((smtp.port, smtp.starttls), (25, StartTls::Required));
+        assert!(toml::from_str::<AlertsSettings>("evry_secs = 10").is_err());
+        // Nonsense thresholds are pulled back to something safe.
+        let wild: AlertsSettings =
+            toml::from_str("burst_min_count = 0\nburst_max_p = 2.0").unwrap();
+        let e = wild.eval_config();
+        assert!(e.burst.min_count >= 2 && e.burst.max_p <= 0.05);
+    }
 }

@@ -646,6 +646,10 @@ impl RuleDb {
     }
 }
 
+/// Something that happened at `t` was received at `t` or later; series reads use the index on
+/// `received_at` from `since` minus this slack (clocks of outside sources may run ahead).
+const RECEIVED_SLACK: i64 = 86_400;
+
 /// Longest window a rule may count over: a month.
 const MAX_WINDOW_SECS: i64 = 31 * 86_400;
 
@@ -1334,7 +1338,9 @@ impl Store {
 
     /// (item id, when it happened) of the counted items of one series — one unit exactly and
     /// one topic (None: items without a topic) — that happened in `[since, until)`.
-    /// Spam is not counted.
+    /// Spam is not counted. Nothing is received before it happens, so the read is also
+    /// bounded by `received_at` (less a day for sources whose clocks run ahead), which lets it
+    /// use the index `items(unit_id, received_at)`.
     pub async fn series_events(
         &self,
         unit_id: &str,
@@ -1345,8 +1351,8 @@ impl Store {
         Ok(db!(self, |pool| {
             sqlx::query_as(
                 "SELECT id, COALESCE(occurred_at, received_at) AS at FROM items \
-                 WHERE unit_id = $1 AND status = 'analyzed' AND NOT is_hidden \
-                 AND (topic = $2 OR ($2 IS NULL AND topic IS NULL)) \
+                 WHERE unit_id = $1 AND received_at >= $5 AND status = 'analyzed' \
+                 AND NOT is_hidden AND (topic = $2 OR ($2 IS NULL AND topic IS NULL)) \
                  AND COALESCE(occurred_at, received_at) >= $3 \
                  AND COALESCE(occurred_at, received_at) < $4 ORDER BY at, id",
             )
@@ -1354,6 +1360,7 @@ impl Store {
             .bind(topic)
             .bind(since)
             .bind(until)
+            .bind(since.saturating_sub(RECEIVED_SLACK))
             .fetch_all(pool)
             .await?
         }))
@@ -1373,7 +1380,8 @@ impl Store {
         Ok(db!(self, |pool| {
             sqlx::query_scalar(
                 "SELECT i.id FROM items i JOIN units un ON un.id = i.unit_id \
-                 WHERE un.path >= $1 AND un.path < $2 AND i.status = 'analyzed' \
+                 WHERE un.path >= $1 AND un.path < $2 AND i.received_at >= $7 \
+                 AND i.status = 'analyzed' \
                  AND NOT i.is_hidden AND ($3 IS NULL OR i.topic = $3) \
                  AND (NOT $4 OR i.sentiment = 'negative') \
                  AND COALESCE(i.occurred_at, i.received_at) >= $5 \
@@ -1385,6 +1393,7 @@ impl Store {
             .bind(negative_only)
             .bind(since)
             .bind(until)
+            .bind(since.saturating_sub(RECEIVED_SLACK))
             .fetch_all(pool)
             .await?
         }))

@@ -50,8 +50,8 @@ pub use receipts::{CITIZEN_SOURCE, ReceiptStatus};
 pub use search::{SearchHit, SearchQuery, query_words};
 pub use alerts::{
     Alert, AlertChannel, AlertDetail, AlertFilter, AlertItemSummary, AlertKind, AlertRule,
-    AlertSeverity, AlertStatus, AttemptOutcome, ChannelKind, Delivery, DeliveryJob, EvalItem, Lease,
-    NewAlert, NewAlertChannel, NewRule, RuleKind,
+    AlertSeverity, AlertStatus, AttemptOutcome, ChannelKind, Delivery, DeliveryJob, EvalItem,
+    Lease, NewAlert, NewAlertChannel, NewRule, RuleKind,
 };
 pub use attachments::{
     Attachment, DEFAULT_MAX_PHOTO_BYTES, DEFAULT_MAX_PHOTOS_PER_ITEM, NewAttachment, sha256_hex,

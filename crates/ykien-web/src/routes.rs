@@ -255,13 +255,19 @@ pub fn table() -> Vec<RouteSpec> {
         }),
         // --- alerts: in-app list, one alert with its items, acknowledge, close ---
         r("GET", "/alerts", Actor, Page, || get(pages::alerts::index)),
-        r("GET", "/api/v1/alerts", Actor, Api, || get(api::alerts::list)),
+        r("GET", "/api/v1/alerts", Actor, Api, || {
+            get(api::alerts::list)
+        }),
         r("GET", "/api/v1/alerts/{id}", Alert, Api, || {
             get(api::alerts::show)
         }),
-        r("POST", "/api/v1/alerts/{id}/acknowledge", Alert, Api, || {
-            post(api::alerts::acknowledge)
-        }),
+        r(
+            "POST",
+            "/api/v1/alerts/{id}/acknowledge",
+            Alert,
+            Api,
+            || post(api::alerts::acknowledge),
+        ),
         r("POST", "/api/v1/alerts/{id}/close", Alert, Api, || {
             post(api::alerts::close)
         }),

@@ -76,4 +76,6 @@ on_both_backends!(
     intake::report_form_takes_a_photo_and_files_a_resent_draft_once,
     intake::api_attaches_photos_checked_limited_and_scoped,
     intake::web_import_shows_progress_and_the_rows_not_taken,
+    // --- alerts ---
+    alerts::api_and_page_show_alerts_in_scope,
 );

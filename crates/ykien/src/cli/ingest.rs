@@ -198,9 +198,10 @@ async fn analyze_queue(store: &Store, sum: &mut Summary) -> anyhow::Result<()> {
         return Ok(());
     }
     let pb = bar(q.queued as u64, "analyzing");
+    // The officers' retrained models, when there are any, as `serve` would use them.
     let cfg = ykien_listen::WorkerConfig {
         name: format!("ingest-{}", std::process::id()),
-        ..ykien_listen::WorkerConfig::default()
+        ..ykien_listen::learn::worker_config_with_active_models(store).await
     };
     let r = ykien_listen::drain(store, &cfg, |r| {
         pb.set_position(r.analyzed + r.failed);

@@ -12,3 +12,5 @@ pub mod report;
 pub mod scope;
 // --- intake ---
 pub mod intake;
+// --- alerts ---
+pub mod alerts;
