@@ -28,6 +28,7 @@ impl Signed {
         UserBar {
             name: self.actor.name.clone(),
             csrf: self.session.csrf_token.clone(),
+            can_import: ykien_store::may_import(&self.actor),
         }
     }
 }

@@ -74,6 +74,8 @@ pub struct Chrome {
 pub struct UserBar {
     pub name: String,
     pub csrf: String,
+    /// Whether the navigation offers bulk import (editors and above).
+    pub can_import: bool,
 }
 
 /// Remembers an explicit `?lang=` choice in a cookie so the next pages keep it.
