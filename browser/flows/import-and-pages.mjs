@@ -1,6 +1,6 @@
 // An officer imports a CSV exported from a fanpage through the web UI: the progress page
 // follows the import to its end and lists the row that was not taken with its number and
-// reason. Then the alert inbox and the interactive API documentation open without errors.
+// reason (in Vietnamese, from the catalogue). Then the alert inbox and the interactive API documentation open without errors.
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -32,6 +32,8 @@ export default async function (t) {
   t.equal(await page.getAttribute('[data-failed]', 'data-failed'), '1', 'one row refused');
   const row = (await page.textContent('table.errors tbody tr td:first-child')).trim();
   t.equal(row, '4', 'the refused row is named by its line in the file');
+  const reason = (await page.textContent('table.errors tbody tr td:nth-child(2)')).trim();
+  t.check(reason.startsWith('Dòng không có nội dung'), `the reason is said in Vietnamese, got ${reason}`);
   t.equal(await page.getAttribute('#progress', 'value'), await page.getAttribute('#progress', 'max'), 'the bar is full');
   await t.shot(page, 'import-done-officer-vi');
 

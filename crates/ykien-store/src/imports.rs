@@ -50,7 +50,39 @@ pub fn may_import(actor: &Actor) -> bool {
 pub struct ImportRowError {
     /// Line (JSONL, CSV) or spreadsheet row number, 1-based.
     pub row: u64,
+    /// The reason in English (CLI, logs, API readers that predate `code`).
     pub reason: String,
+    /// Stable code of the problem (`no_text`, `bad_json`…), so the web page can say it in the
+    /// reader's language. Absent on rows stored before codes existed.
+    #[serde(default)]
+    pub code: Option<String>,
+    /// Technical detail (a parser's message, the offending value), shown as it is.
+    #[serde(default)]
+    pub detail: Option<String>,
+}
+
+/// Why a whole import failed, as the runner reports it to [`Store::finish_import`]. Stored as
+/// JSON in the `failure` column; a plain-text failure (stored before codes existed) still
+/// reads back, as the reason without a code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportFailure {
+    /// Stable code (`account_gone`, `unknown_format`, `unreadable_file`).
+    pub code: String,
+    /// The reason in English.
+    pub reason: String,
+    #[serde(default)]
+    pub detail: Option<String>,
+}
+
+impl ImportFailure {
+    /// Reads the `failure` column: JSON written by [`Store::finish_import`], or older plain text.
+    fn decode(text: &str) -> ImportFailure {
+        serde_json::from_str(text).unwrap_or_else(|_| ImportFailure {
+            code: String::new(),
+            reason: text.to_string(),
+            detail: None,
+        })
+    }
 }
 
 /// Input for [`Store::create_import`]: the uploaded file and how to read it.
@@ -87,8 +119,12 @@ pub struct Import {
     pub rows_failed: i64,
     /// The first [`MAX_KEPT_ERRORS`] row errors, in file order.
     pub errors: Vec<ImportRowError>,
-    /// Why the whole import failed (unreadable file, account gone).
+    /// Why the whole import failed (unreadable file, account gone), in English.
     pub failure: Option<String>,
+    /// Stable code of the failure (see [`ImportFailure`]); None when it predates codes.
+    pub failure_code: Option<String>,
+    /// Technical detail of the failure (an I/O error…).
+    pub failure_detail: Option<String>,
     pub actor_user_id: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -130,6 +166,7 @@ struct ImportDb {
 
 impl From<ImportDb> for Import {
     fn from(r: ImportDb) -> Self {
+        let failure = r.failure.as_deref().map(ImportFailure::decode);
         Import {
             id: r.id,
             unit: UnitId(r.unit_id),
@@ -146,7 +183,12 @@ impl From<ImportDb> for Import {
             rows_duplicate: r.rows_duplicate,
             rows_failed: r.rows_failed,
             errors: serde_json::from_str(&r.errors).unwrap_or_default(),
-            failure: r.failure,
+            failure: failure.as_ref().map(|f| f.reason.clone()),
+            failure_code: failure
+                .as_ref()
+                .map(|f| f.code.clone())
+                .filter(|c| !c.is_empty()),
+            failure_detail: failure.and_then(|f| f.detail),
             actor_user_id: r.actor_user_id,
             created_at: ts(r.created_at),
             updated_at: ts(r.updated_at),
@@ -418,10 +460,14 @@ impl Store {
         &self,
         id: i64,
         worker: &str,
-        failure: Option<&str>,
+        failure: Option<&ImportFailure>,
     ) -> Result<bool, StoreError> {
         let at = now();
         let state = if failure.is_some() { "failed" } else { "done" };
+        let stored = failure
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| StoreError::Database(format!("encoding the import failure: {e}")))?;
         db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             let row: Option<(String, i64, i64, i64, i64)> = sqlx::query_as(
@@ -431,7 +477,7 @@ impl Store {
                  RETURNING unit_id, rows_done, rows_added, rows_duplicate, rows_failed",
             )
             .bind(state)
-            .bind(failure)
+            .bind(&stored)
             .bind(at)
             .bind(id)
             .bind(worker)
@@ -459,5 +505,31 @@ impl Store {
             tx.commit().await?;
             Ok(true)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_and_failures_stored_before_codes_still_read() {
+        let old: Vec<ImportRowError> =
+            serde_json::from_str(r#"[{"row": 3, "reason": "the row has no text"}]"#).unwrap();
+        assert_eq!((old[0].row, old[0].code.as_deref()), (3, None));
+        let f = ImportFailure::decode("unknown file format");
+        assert_eq!(
+            (f.code.as_str(), f.reason.as_str()),
+            ("", "unknown file format")
+        );
+        let new = ImportFailure {
+            code: "unreadable_file".into(),
+            reason: "the uploaded file cannot be read".into(),
+            detail: Some("No such file".into()),
+        };
+        assert_eq!(
+            ImportFailure::decode(&serde_json::to_string(&new).unwrap()),
+            new
+        );
     }
 }

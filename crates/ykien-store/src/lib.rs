@@ -58,7 +58,7 @@ pub use attachments::{
     sniff_image,
 };
 pub use imports::{
-    DEFAULT_MAX_IMPORT_BYTES, IMPORT_FORMATS, Import, ImportProgress, ImportRowError,
+    DEFAULT_MAX_IMPORT_BYTES, IMPORT_FORMATS, Import, ImportFailure, ImportProgress, ImportRowError,
     MAX_KEPT_ERRORS, NewImport, may_import,
 };
 mod attachments;

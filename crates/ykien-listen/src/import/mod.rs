@@ -10,10 +10,13 @@
 //! `source` win over the defaults.
 //!
 //! A bad row (malformed JSON or CSV, invalid UTF-8, no text…) comes out as its line number
-//! and a reason, and reading goes on with the next row.
+//! and a [`RowProblem`] (a code and a detail, printed in English), and reading goes on with
+//! the next row.
 
+mod problem;
 pub mod runner;
 
+pub use problem::{FailureCode, RowCode, RowProblem};
 pub use runner::{ImportConfig, row_reason, run_importer, run_one};
 
 use std::collections::HashMap;
@@ -120,28 +123,30 @@ pub struct Defaults {
 }
 
 /// The item a row describes, or why it describes none.
-pub fn to_item(row: &Row, d: &Defaults) -> Result<NewItem, String> {
+pub fn to_item(row: &Row, d: &Defaults) -> Result<NewItem, RowProblem> {
     let text = ["text", "content", "message", "noi_dung"]
         .iter()
         .filter_map(|k| row.get(*k))
         .find(|v| !v.trim().is_empty())
         .cloned()
-        .ok_or("the row has no text (column text, content or message)")?;
+        .ok_or(RowProblem::new(RowCode::NoText))?;
+    RowProblem::check_length(&text)?;
     let unit = field(row, &["unit", "unit_id", "unit_code"])
         .or_else(|| d.unit.clone())
-        .ok_or("the row names no unit (column unit), and no --unit was given")?;
+        .ok_or(RowProblem::new(RowCode::NoUnit))?;
     let channel = match field(row, &["channel"]) {
-        Some(c) => Channel::parse(&c).map_err(|e| e.to_string())?,
+        Some(c) => Channel::parse(&c).map_err(|_| RowProblem::with(RowCode::BadChannel, c))?,
         None => d.channel,
     };
     let occurred_at = field(row, &["occurred_at", "time", "date", "created_at"])
-        .map(|t| parse_time(&t))
+        .map(|t| parse_time(&t).map_err(|_| RowProblem::with(RowCode::BadTime, t.trim())))
         .transpose()?;
     let heard = field(row, &["heard"])
-        .map(|h| Heard::parse(&h).map_err(|e| e.to_string()))
+        .map(|h| Heard::parse(&h).map_err(|_| RowProblem::with(RowCode::BadHeard, h)))
         .transpose()?;
     let confidentiality = match field(row, &["confidentiality"]) {
-        Some(c) => Confidentiality::parse(&c).map_err(|e| e.to_string())?,
+        Some(c) => Confidentiality::parse(&c)
+            .map_err(|_| RowProblem::with(RowCode::BadConfidentiality, c))?,
         None => Confidentiality::Normal,
     };
     Ok(NewItem {
@@ -179,8 +184,8 @@ fn cell(v: &serde_json::Value) -> Option<String> {
     }
 }
 
-/// Parses a file into (line, row or reason), keeping going after bad rows.
-pub fn read_rows(bytes: &[u8], format: Format) -> Vec<(u64, Result<Row, String>)> {
+/// Parses a file into (line, row or problem), keeping going after bad rows.
+pub fn read_rows(bytes: &[u8], format: Format) -> Vec<(u64, Result<Row, RowProblem>)> {
     let mut out = Vec::new();
     match format {
         Format::Jsonl => {
@@ -196,14 +201,14 @@ pub fn read_rows(bytes: &[u8], format: Format) -> Vec<(u64, Result<Row, String>)
                     continue;
                 }
                 let r = match std::str::from_utf8(line) {
-                    Err(e) => Err(format!("not valid UTF-8 ({e})")),
+                    Err(e) => Err(RowProblem::with(RowCode::BadUtf8, e)),
                     Ok(s) => match serde_json::from_str::<serde_json::Value>(s) {
-                        Err(e) => Err(format!("malformed JSON: {e}")),
+                        Err(e) => Err(RowProblem::with(RowCode::BadJson, e)),
                         Ok(serde_json::Value::Object(m)) => Ok(m
                             .iter()
                             .filter_map(|(k, v)| cell(v).map(|c| (k.to_lowercase(), c)))
                             .collect()),
-                        Ok(_) => Err("the line is not a JSON object".to_string()),
+                        Ok(_) => Err(RowProblem::new(RowCode::NotObject)),
                     },
                 };
                 out.push((n, r));
@@ -215,7 +220,7 @@ pub fn read_rows(bytes: &[u8], format: Format) -> Vec<(u64, Result<Row, String>)
             let headers: Vec<String> = match rdr.headers() {
                 Ok(h) => h.iter().map(|s| s.trim().to_lowercase()).collect(),
                 Err(e) => {
-                    out.push((1, Err(format!("cannot read the header row: {e}"))));
+                    out.push((1, Err(RowProblem::with(RowCode::BadHeader, e))));
                     return out;
                 }
             };
@@ -237,11 +242,12 @@ pub fn read_rows(bytes: &[u8], format: Format) -> Vec<(u64, Result<Row, String>)
                         let reason = match e.kind() {
                             csv::ErrorKind::UnequalLengths {
                                 expected_len, len, ..
-                            } => format!(
-                                "malformed CSV: {len} fields where the header has {expected_len}"
+                            } => RowProblem::with(
+                                RowCode::WrongFieldCount,
+                                format!("{len} fields where the header has {expected_len}"),
                             ),
-                            csv::ErrorKind::Utf8 { .. } => "not valid UTF-8".to_string(),
-                            _ => format!("malformed CSV: {e}"),
+                            csv::ErrorKind::Utf8 { .. } => RowProblem::new(RowCode::BadUtf8),
+                            _ => RowProblem::with(RowCode::BadCsv, &e),
                         };
                         out.push((n, Err(reason)));
                         if !matches!(
@@ -274,23 +280,23 @@ fn sheet_cell(c: &calamine::Data) -> String {
 }
 
 /// The first sheet of a workbook; line numbers are the spreadsheet's row numbers.
-fn read_sheet(bytes: &[u8], out: &mut Vec<(u64, Result<Row, String>)>) {
+fn read_sheet(bytes: &[u8], out: &mut Vec<(u64, Result<Row, RowProblem>)>) {
     use calamine::Reader;
     let mut wb = match calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)) {
         Ok(w) => w,
         Err(e) => {
-            out.push((1, Err(format!("not a readable spreadsheet: {e}"))));
+            out.push((1, Err(RowProblem::with(RowCode::UnreadableSheet, e))));
             return;
         }
     };
     let range = match wb.worksheet_range_at(0) {
         Some(Ok(r)) => r,
         Some(Err(e)) => {
-            out.push((1, Err(format!("cannot read the first sheet: {e}"))));
+            out.push((1, Err(RowProblem::with(RowCode::BadSheet, e))));
             return;
         }
         None => {
-            out.push((1, Err("the workbook has no sheet".to_string())));
+            out.push((1, Err(RowProblem::new(RowCode::NoSheet))));
             return;
         }
     };
@@ -328,10 +334,22 @@ mod tests {
             vec![(1, true), (2, false), (4, false), (5, true), (6, false)]
         );
         assert_eq!(rows[3].1.as_ref().unwrap()["id"], "7");
+        let codes: Vec<_> = rows
+            .iter()
+            .filter_map(|(_, r)| r.as_ref().err().map(|p| p.code))
+            .collect();
+        assert_eq!(
+            codes,
+            vec![RowCode::BadJson, RowCode::NotObject, RowCode::BadUtf8]
+        );
         let csv = "text,unit\n\"một, hai\",00004\nba\n\"bốn\nnăm\",00004\n";
         let rows = read_rows(csv.as_bytes(), Format::Csv);
         let lines: Vec<(u64, bool)> = rows.iter().map(|(n, r)| (*n, r.is_ok())).collect();
         assert_eq!(lines, vec![(2, true), (3, false), (4, true)]);
+        assert_eq!(
+            rows[1].1.as_ref().unwrap_err().code,
+            RowCode::WrongFieldCount
+        );
         assert_eq!(rows[2].1.as_ref().unwrap()["text"], "bốn\nnăm");
     }
 
@@ -356,7 +374,9 @@ mod tests {
         assert!(to_item(rows[2].1.as_ref().unwrap(), &d).is_err(), "no unit");
         let bad = read_rows(b"PK\x03\x04 not really a zip", Format::Xlsx);
         assert_eq!(bad.len(), 1);
-        assert!(bad[0].1.as_ref().unwrap_err().contains("spreadsheet"));
+        let problem = bad[0].1.as_ref().unwrap_err();
+        assert_eq!(problem.code, RowCode::UnreadableSheet);
+        assert!(problem.to_string().contains("spreadsheet"));
     }
 
     #[test]

@@ -9,9 +9,9 @@ use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use ykien_store::{Channel, Import, ImportProgress, ImportRowError, Store, StoreError};
+use ykien_store::{Channel, Import, ImportFailure, ImportProgress, Store, StoreError};
 
-use super::{Defaults, Format, read_rows, to_item};
+use super::{Defaults, FailureCode, Format, RowProblem, read_rows, to_item};
 use crate::ListenError;
 
 /// How the runner works.
@@ -39,16 +39,10 @@ impl Default for ImportConfig {
     }
 }
 
-/// Why a row's item was refused, worded for the person who uploaded the file. "Not found"
-/// from the store means the unit does not exist or lies outside the importer's subtree; the
-/// two are deliberately not told apart.
+/// Why a row's item was refused, in English for the person who uploaded the file (see
+/// [`RowProblem::from_store`] for the code the web page translates).
 pub fn row_reason(e: &StoreError, unit: &str) -> String {
-    match e {
-        StoreError::NotFound => {
-            format!("unknown unit {unit:?} (or outside your unit)")
-        }
-        other => other.to_string(),
-    }
+    RowProblem::from_store(e, unit).to_string()
 }
 
 /// Runs imports until `stop` completes; returns how many it finished. Errors of the
@@ -102,10 +96,10 @@ async fn fail(
     store: &Store,
     imp: &Import,
     worker: &str,
-    reason: &str,
+    reason: ImportFailure,
 ) -> Result<bool, ListenError> {
-    tracing::warn!(import = imp.id, reason, "import failed");
-    Ok(store.finish_import(imp.id, worker, Some(reason)).await?)
+    tracing::warn!(import = imp.id, reason = reason.reason, "import failed");
+    Ok(store.finish_import(imp.id, worker, Some(&reason)).await?)
 }
 
 /// Takes an import the runner holds from its cursor to its end. True when it finished (done
@@ -122,24 +116,19 @@ pub async fn run_one(
         Some(uid) => match store.actor(uid).await? {
             Some(a) => Some(a),
             None => {
-                return fail(
-                    store,
-                    &imp,
-                    worker,
-                    "the account that started the import is disabled or gone",
-                )
-                .await;
+                return fail(store, &imp, worker, FailureCode::AccountGone.failure(None)).await;
             }
         },
     };
     let Some(format) = Format::parse(&imp.format) else {
-        return fail(store, &imp, worker, "unknown file format").await;
+        let reason = FailureCode::UnknownFormat.failure(Some(imp.format.clone()));
+        return fail(store, &imp, worker, reason).await;
     };
     let bytes = match tokio::fs::read(files.join(&imp.file_name)).await {
         Ok(b) => b,
         Err(e) => {
-            let reason = format!("the uploaded file cannot be read from the data directory: {e}");
-            return fail(store, &imp, worker, &reason).await;
+            let reason = FailureCode::UnreadableFile.failure(Some(e.to_string()));
+            return fail(store, &imp, worker, reason).await;
         }
     };
     let rows = tokio::task::spawn_blocking(move || read_rows(&bytes, format))
@@ -166,8 +155,8 @@ pub async fn run_one(
                 .and_then(|r| to_item(r, &defaults))
             {
                 Ok(i) => i,
-                Err(reason) => {
-                    p.errors.push(ImportRowError { row: *line, reason });
+                Err(problem) => {
+                    p.errors.push(problem.into_row_error(*line));
                     continue;
                 }
             };
@@ -175,10 +164,9 @@ pub async fn run_one(
             match crate::submit(store, actor.as_ref(), item).await {
                 Ok(s) if s.created => p.added += 1,
                 Ok(_) => p.duplicate += 1,
-                Err(ListenError::Store(e)) if e.is_user_error() => p.errors.push(ImportRowError {
-                    row: *line,
-                    reason: row_reason(&e, &unit),
-                }),
+                Err(ListenError::Store(e)) if e.is_user_error() => p
+                    .errors
+                    .push(RowProblem::from_store(&e, &unit).into_row_error(*line)),
                 Err(e) => return Err(e),
             }
         }

@@ -21,6 +21,7 @@ use crate::api::items::ApiWriter;
 use crate::auth::{ApiCaller, Signed};
 use crate::csrf::constant_time_eq;
 use crate::error::WebError;
+use crate::i18n::Catalog;
 use crate::intake::Rejected;
 use crate::pages::report::local_time;
 use crate::state::AppState;
@@ -51,12 +52,71 @@ pub struct ImportLine {
     pub percent: i64,
     /// The progress bar's maximum (1 while the total is not known yet).
     pub max: i64,
+    /// Why the whole import failed, in the page's language.
     pub failure: Option<String>,
+    /// The failure's technical detail (an I/O error…), shown as it is.
+    pub failure_detail: Option<String>,
     pub running: bool,
+}
+
+/// A refused row as the page shows it: the reason in the page's language, and the technical
+/// detail (a parser's message, the offending value) as it is.
+pub struct ErrorLine {
+    pub row: u64,
+    pub reason: String,
+    pub detail: Option<String>,
+}
+
+/// Says a coded problem from the catalogue (`<prefix>.<code>`) with its detail apart. A
+/// problem stored before codes existed, or with a code this build does not know, keeps its
+/// English reason, which already contains the detail.
+fn localized(
+    t: &Catalog,
+    prefix: &str,
+    code: Option<&str>,
+    english: &str,
+    detail: Option<&str>,
+) -> (String, Option<String>) {
+    if let Some(code) = code {
+        let key = format!("{prefix}.{code}");
+        let said = t.get(&key);
+        if said != key {
+            return (said.to_string(), detail.map(str::to_string));
+        }
+    }
+    (english.to_string(), None)
+}
+
+fn error_line(e: &ykien_store::ImportRowError, t: &Catalog) -> ErrorLine {
+    let (reason, detail) = localized(
+        t,
+        "imports.reasons",
+        e.code.as_deref(),
+        &e.reason,
+        e.detail.as_deref(),
+    );
+    ErrorLine {
+        row: e.row,
+        reason,
+        detail,
+    }
 }
 
 fn line(i: &Import, ui: &Ui) -> ImportLine {
     let total = i.rows_total.unwrap_or(0);
+    let (failure, failure_detail) = match &i.failure {
+        Some(f) => {
+            let (said, detail) = localized(
+                ui.t(),
+                "imports.failures",
+                i.failure_code.as_deref(),
+                f,
+                i.failure_detail.as_deref(),
+            );
+            (Some(said), detail)
+        }
+        None => (None, None),
+    };
     ImportLine {
         id: i.id,
         name: i
@@ -83,7 +143,8 @@ fn line(i: &Import, ui: &Ui) -> ImportLine {
         } else {
             0
         },
-        failure: i.failure.clone(),
+        failure,
+        failure_detail,
         running: matches!(i.state.as_str(), "queued" | "running"),
     }
 }
@@ -279,7 +340,7 @@ async fn form_again(
 struct ImportPage {
     c: Chrome,
     i: ImportLine,
-    errors: Vec<ykien_store::ImportRowError>,
+    errors: Vec<ErrorLine>,
     more_errors: usize,
 }
 
@@ -298,10 +359,14 @@ pub async fn show(
         .store
         .import(Some(&signed.actor), import_id(&id)?)
         .await?;
-    let mut errors = imp.errors.clone();
     let more_errors =
-        (imp.rows_failed.max(0) as usize).saturating_sub(ERRORS_SHOWN.min(errors.len()));
-    errors.truncate(ERRORS_SHOWN);
+        (imp.rows_failed.max(0) as usize).saturating_sub(ERRORS_SHOWN.min(imp.errors.len()));
+    let errors = imp
+        .errors
+        .iter()
+        .take(ERRORS_SHOWN)
+        .map(|e| error_line(e, ui.t()))
+        .collect();
     let page = ImportPage {
         c: ui.chrome(Some(signed.bar())),
         i: line(&imp, &ui),
@@ -363,4 +428,57 @@ pub async fn api_create(
     let a = asked(&actor, up).map_err(|(_, detail)| Rejected::Invalid(detail))?;
     let imp = create(&state, &actor, a).await?;
     Ok((StatusCode::CREATED, Json(imp)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+    use ykien_listen::import::{FailureCode, RowCode};
+
+    #[test]
+    fn every_row_and_failure_code_is_in_both_catalogues() {
+        for lang in Lang::ALL {
+            let t = lang.catalog();
+            let keys: Vec<String> = RowCode::ALL
+                .iter()
+                .map(|c| format!("imports.reasons.{}", c.as_str()))
+                .chain(
+                    FailureCode::ALL
+                        .iter()
+                        .map(|c| format!("imports.failures.{}", c.as_str())),
+                )
+                .collect();
+            for key in keys {
+                assert_ne!(t.get(&key), key, "{}: no {key}", lang.code());
+            }
+        }
+    }
+
+    #[test]
+    fn coded_reasons_are_translated_and_old_ones_kept() {
+        let vi = Lang::Vi.catalog();
+        let coded = ykien_store::ImportRowError {
+            row: 3,
+            reason: "malformed JSON: EOF".into(),
+            code: Some("bad_json".into()),
+            detail: Some("EOF".into()),
+        };
+        let l = error_line(&coded, vi);
+        assert_eq!(l.reason, vi.get("imports.reasons.bad_json"));
+        assert_ne!(l.reason, coded.reason);
+        assert_eq!(l.detail.as_deref(), Some("EOF"));
+        let old = ykien_store::ImportRowError {
+            code: None,
+            detail: None,
+            ..coded.clone()
+        };
+        let l = error_line(&old, vi);
+        assert_eq!((l.reason.as_str(), l.detail), ("malformed JSON: EOF", None));
+        let unknown = ykien_store::ImportRowError {
+            code: Some("from_a_newer_build".into()),
+            ..coded
+        };
+        assert_eq!(error_line(&unknown, vi).reason, "malformed JSON: EOF");
+    }
 }

@@ -159,8 +159,11 @@ pub async fn run(g: &GlobalOpts, a: IngestArgs) -> anyhow::Result<()> {
         pb.inc(1);
         let item = match row.and_then(|r| to_item(&r, &defaults)) {
             Ok(i) => i,
-            Err(reason) => {
-                sum.errors.push(RowError { line, reason });
+            Err(problem) => {
+                sum.errors.push(RowError {
+                    line,
+                    reason: problem.to_string(),
+                });
                 continue;
             }
         };

@@ -248,6 +248,8 @@ pub async fn imports_are_scoped_and_resume_from_their_cursor(t: &TestDb) {
         errors: vec![ImportRowError {
             row: 2,
             reason: "no text".into(),
+            code: None,
+            detail: None,
         }],
     };
     assert!(
@@ -288,6 +290,8 @@ pub async fn imports_are_scoped_and_resume_from_their_cursor(t: &TestDb) {
         errors: vec![ImportRowError {
             row: 9,
             reason: "unknown unit".into(),
+            code: None,
+            detail: None,
         }],
     };
     assert!(

@@ -546,6 +546,31 @@ pub async fn web_import_shows_progress_and_the_rows_not_taken(b: Backend) {
         html.contains("data-added=\"2\"") && html.contains("<td>4</td>"),
         "{html}"
     );
+    // Each refusal carries a stable code; the page says it from the catalogue, in
+    // Vietnamese first, with the technical detail (the unit asked for) apart.
+    assert_eq!(
+        (&v["errors"][0]["code"], &v["errors"][1]["code"]),
+        (
+            &serde_json::json!("no_text"),
+            &serde_json::json!("unknown_unit")
+        ),
+        "{v}"
+    );
+    assert!(
+        html.contains("Dòng không có nội dung (cột text, content hoặc message).")
+            && html.contains("Không có đơn vị này, hoặc đơn vị nằm ngoài phạm vi của bạn.")
+            && html.contains("chi tiết kỹ thuật: 00070"),
+        "{html}"
+    );
+    assert!(!html.contains("the row has no text"), "{html}");
+    let en = get_text(&br, app.url(&format!("{loc}?lang=en"))).await;
+    assert!(
+        en.contains("The row has no text (column text, content or message).")
+            && en.contains("Unknown unit, or a unit outside yours.")
+            && en.contains("technical detail: 00070"),
+        "{en}"
+    );
+    get_text(&br, app.url(&format!("{loc}?lang=vi"))).await;
     let texts: Vec<String> = app
         .stored_items()
         .await
