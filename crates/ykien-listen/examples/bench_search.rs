@@ -62,7 +62,10 @@ fn cases(topics: &[String], unit: &str, ward: &str) -> Vec<Case> {
             topic: None,
         });
     }
-    for (t, q) in topics.iter().zip(["thị trường", "tỉnh", "người dân"].iter().cycle()) {
+    for (t, q) in topics
+        .iter()
+        .zip(["thị trường", "tỉnh", "người dân"].iter().cycle())
+    {
         v.push(Case {
             kind: "topic filter",
             query: q,
@@ -91,11 +94,18 @@ fn pct(sorted: &[f64], p: f64) -> f64 {
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let db = args.first().expect("usage: bench_search DB [RUNS] [TOPICS] [UNIT] [WARD]");
+    let db = args
+        .first()
+        .expect("usage: bench_search DB [RUNS] [TOPICS] [UNIT] [WARD]");
     let runs: usize = args.get(1).map_or(20, |r| r.parse().expect("RUNS"));
     let topics: Vec<String> = args
         .get(2)
-        .map(|t| t.split(',').filter(|s| !s.is_empty()).map(String::from).collect())
+        .map(|t| {
+            t.split(',')
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect()
+        })
         .unwrap_or_default();
     let unit = args.get(3).map_or("01", String::as_str);
     let ward = args.get(4).map_or("00004", String::as_str);

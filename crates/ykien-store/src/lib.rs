@@ -28,26 +28,6 @@ mod tokens;
 mod units;
 mod users;
 
-pub use cases::{
-    Case, CaseComment, CaseDetail, CaseFilter, CaseStatus, NewCase, Severity, Transition,
-};
-pub use db::SCHEMA_VERSION;
-pub use error::StoreError;
-pub use items::{
-    ANALYZE_JOB, Channel, Confidentiality, Heard, Item, MAX_TEXT_BYTES, NewItem, OpinionReport,
-    Submitted, content_hash,
-};
-pub use jobs::{AnalysisRecord, Failure, Job, QueueStats};
-pub use labels::{
-    Label, LabelField, LabelValue, LabelledText, SENTIMENT_VALUES, SPAM_VALUES,
-};
-pub use models::{MODEL_NAMES, ModelInfo, NewModel, StoredModel};
-pub use model::{
-    AuditEvent, DbConfig, LoadReport, MemberOrg, NewUser, Session, SuccessionRow, TokenInfo,
-    UnitRow, User,
-};
-pub use receipts::{CITIZEN_SOURCE, ReceiptStatus};
-pub use search::{SearchHit, SearchQuery, query_words};
 pub use alerts::{
     Alert, AlertChannel, AlertDetail, AlertFilter, AlertItemSummary, AlertKind, AlertRule,
     AlertSeverity, AlertStatus, AttemptOutcome, ChannelKind, Delivery, DeliveryJob, EvalItem,
@@ -57,10 +37,28 @@ pub use attachments::{
     Attachment, DEFAULT_MAX_PHOTO_BYTES, DEFAULT_MAX_PHOTOS_PER_ITEM, NewAttachment, sha256_hex,
     sniff_image,
 };
-pub use imports::{
-    DEFAULT_MAX_IMPORT_BYTES, IMPORT_FORMATS, Import, ImportFailure, ImportProgress, ImportRowError,
-    MAX_KEPT_ERRORS, NewImport, may_import,
+pub use cases::{
+    Case, CaseComment, CaseDetail, CaseFilter, CaseStatus, NewCase, Severity, Transition,
 };
+pub use db::SCHEMA_VERSION;
+pub use error::StoreError;
+pub use imports::{
+    DEFAULT_MAX_IMPORT_BYTES, IMPORT_FORMATS, Import, ImportFailure, ImportProgress,
+    ImportRowError, MAX_KEPT_ERRORS, NewImport, may_import,
+};
+pub use items::{
+    ANALYZE_JOB, Channel, Confidentiality, Heard, Item, MAX_TEXT_BYTES, NewItem, OpinionReport,
+    Submitted, content_hash,
+};
+pub use jobs::{AnalysisRecord, Failure, Job, QueueStats};
+pub use labels::{Label, LabelField, LabelValue, LabelledText, SENTIMENT_VALUES, SPAM_VALUES};
+pub use model::{
+    AuditEvent, DbConfig, LoadReport, MemberOrg, NewUser, Session, SuccessionRow, TokenInfo,
+    UnitRow, User,
+};
+pub use models::{MODEL_NAMES, ModelInfo, NewModel, StoredModel};
+pub use receipts::{CITIZEN_SOURCE, ReceiptStatus};
+pub use search::{SearchHit, SearchQuery, query_words};
 mod attachments;
 mod imports;
 pub use feeds::{ClaimedSource, Fetch, FetchOutcome, FetchResult, NewSource, Source, SourceKind};

@@ -203,19 +203,33 @@ pub fn table() -> Vec<RouteSpec> {
         r("GET", "/api/v1/openapi.json", Public, Ops, || {
             get(api::openapi::spec)
         }),
-        r("GET", "/api/v1/docs", Public, Ops, || get(api::openapi::page)),
+        r("GET", "/api/v1/docs", Public, Ops, || {
+            get(api::openapi::page)
+        }),
         r("GET", "/api/v1/docs/swagger-ui.css", Public, Ops, || {
             get(|| api::openapi::asset("swagger-ui.css"))
         }),
-        r("GET", "/api/v1/docs/swagger-ui-bundle.js", Public, Ops, || {
-            get(|| api::openapi::asset("swagger-ui-bundle.js"))
-        }),
-        r("GET", "/api/v1/docs/swagger-ui-standalone-preset.js", Public, Ops, || {
-            get(|| api::openapi::asset("swagger-ui-standalone-preset.js"))
-        }),
-        r("GET", "/api/v1/docs/swagger-initializer.js", Public, Ops, || {
-            get(|| api::openapi::asset("swagger-initializer.js"))
-        }),
+        r(
+            "GET",
+            "/api/v1/docs/swagger-ui-bundle.js",
+            Public,
+            Ops,
+            || get(|| api::openapi::asset("swagger-ui-bundle.js")),
+        ),
+        r(
+            "GET",
+            "/api/v1/docs/swagger-ui-standalone-preset.js",
+            Public,
+            Ops,
+            || get(|| api::openapi::asset("swagger-ui-standalone-preset.js")),
+        ),
+        r(
+            "GET",
+            "/api/v1/docs/swagger-initializer.js",
+            Public,
+            Ops,
+            || get(|| api::openapi::asset("swagger-initializer.js")),
+        ),
         // --- feeds: sources and their fetch history ---
         r("GET", "/api/v1/feeds", Actor, Api, || get(api::feeds::list)),
         r("POST", "/api/v1/feeds", SourceUnitInBody, Api, || {
@@ -228,25 +242,41 @@ pub fn table() -> Vec<RouteSpec> {
         r("GET", "/manifest.webmanifest", Public, Ops, || {
             get(pages::pwa::manifest)
         }),
-        r("GET", "/sw.js", Public, Ops, || get(pages::pwa::service_worker)),
+        r("GET", "/sw.js", Public, Ops, || {
+            get(pages::pwa::service_worker)
+        }),
         r("GET", "/api/v1/session/csrf", Actor, Api, || {
             get(pages::report::session_csrf)
         }),
-        r("POST", "/api/v1/items/{id}/attachments", Attachment, Api, || {
-            // Bounded by the configured photo limits in crate::uploads.
-            post(api::attachments::create).layer(DefaultBodyLimit::disable())
-        }),
+        r(
+            "POST",
+            "/api/v1/items/{id}/attachments",
+            Attachment,
+            Api,
+            || {
+                // Bounded by the configured photo limits in crate::uploads.
+                post(api::attachments::create).layer(DefaultBodyLimit::disable())
+            },
+        ),
         r("GET", "/api/v1/items/{id}/attachments", Item, Api, || {
             get(api::attachments::list)
         }),
-        r("GET", "/api/v1/items/{id}/attachments/{n}", Attachment, Api, || {
-            get(api::attachments::show)
+        r(
+            "GET",
+            "/api/v1/items/{id}/attachments/{n}",
+            Attachment,
+            Api,
+            || get(api::attachments::show),
+        ),
+        r("GET", "/imports", Importer, Page, || {
+            get(pages::imports::index)
         }),
-        r("GET", "/imports", Importer, Page, || get(pages::imports::index)),
         r("POST", "/imports", Importer, Form, || {
             post(pages::imports::submit).layer(DefaultBodyLimit::disable())
         }),
-        r("GET", "/imports/{id}", Import, Page, || get(pages::imports::show)),
+        r("GET", "/imports/{id}", Import, Page, || {
+            get(pages::imports::show)
+        }),
         r("POST", "/api/v1/imports", Importer, Api, || {
             post(pages::imports::api_create).layer(DefaultBodyLimit::disable())
         }),

@@ -58,7 +58,10 @@ pub async fn openapi_document_and_docs_page_are_served(b: Backend) {
         .to_string();
     assert!(csp.contains("default-src 'self'"), "{csp}");
     assert!(!csp.contains("unsafe-eval"), "{csp}");
-    assert!(!csp.contains("script-src"), "scripts stay 'self' only: {csp}");
+    assert!(
+        !csp.contains("script-src"),
+        "scripts stay 'self' only: {csp}"
+    );
     let html = res.text().await.unwrap();
     assert!(html.contains("Tài liệu API"), "{html}");
     assert!(!html.contains("<script>"), "no inline script: {html}");
@@ -89,7 +92,10 @@ pub async fn openapi_document_and_docs_page_are_served(b: Backend) {
         let body = res.text().await.unwrap();
         assert!(body.len() > 100, "{url}");
         if url.ends_with("swagger-initializer.js") {
-            assert!(body.contains(SPEC_PATH), "the page reads our document: {body}");
+            assert!(
+                body.contains(SPEC_PATH),
+                "the page reads our document: {body}"
+            );
         }
     }
     let res = app
@@ -290,7 +296,12 @@ impl Caller<'_> {
 
 async fn caller<'a>(app: &'a App, role: Role, unit: &str, email: &str) -> (Caller<'a>, i64) {
     let id = app.user(role, unit, email, None).await;
-    let token = app.store.create_token(None, id, "contract").await.unwrap().0;
+    let token = app
+        .store
+        .create_token(None, id, "contract")
+        .await
+        .unwrap()
+        .0;
     (
         Caller {
             app,
@@ -309,7 +320,9 @@ pub async fn api_answers_match_the_document(b: Backend) {
         seen: BTreeSet::new(),
     };
     let (officer, _) = caller(&app, Role::Officer, WARD, "cb@example.org").await;
-    let city_officer = app.user(Role::Officer, "01", "cbtp@example.org", None).await;
+    let city_officer = app
+        .user(Role::Officer, "01", "cbtp@example.org", None)
+        .await;
     let (city, _) = caller(&app, Role::Leader, "01", "tp@example.org").await;
     let (viewer, _) = caller(&app, Role::Viewer, WARD, "xem@example.org").await;
     let anonymous = Caller {
@@ -319,14 +332,26 @@ pub async fn api_answers_match_the_document(b: Backend) {
     let (get, post) = (Method::GET, Method::POST);
 
     // Who am I; units.
-    officer.call(&mut c, get.clone(), "/api/v1/me", "/api/v1/me", None).await;
-    anonymous.call(&mut c, get.clone(), "/api/v1/me", "/api/v1/me", None).await;
+    officer
+        .call(&mut c, get.clone(), "/api/v1/me", "/api/v1/me", None)
+        .await;
+    anonymous
+        .call(&mut c, get.clone(), "/api/v1/me", "/api/v1/me", None)
+        .await;
     let t = "/api/v1/units/{id}";
-    assert_eq!(city.call(&mut c, get.clone(), t, "/api/v1/units/01", None).await.0, 200);
-    let (s, _) = officer.call(&mut c, get.clone(), t, "/api/v1/units/01", None).await;
+    assert_eq!(
+        city.call(&mut c, get.clone(), t, "/api/v1/units/01", None)
+            .await
+            .0,
+        200
+    );
+    let (s, _) = officer
+        .call(&mut c, get.clone(), t, "/api/v1/units/01", None)
+        .await;
     assert_eq!(s, 404);
     let t = "/api/v1/units/{id}/children";
-    city.call(&mut c, get.clone(), t, "/api/v1/units/01/children", None).await;
+    city.call(&mut c, get.clone(), t, "/api/v1/units/01/children", None)
+        .await;
 
     // Items: one, a duplicate, bad ones, a batch, reading back before and after analysis.
     let t = "/api/v1/items";
@@ -336,16 +361,39 @@ pub async fn api_answers_match_the_document(b: Backend) {
         "occurred_at": "2026-11-28", "topic_hint": "giao thông", "heard": "online",
         "locality": "Phường Ba Đình", "quotes": "\"ngập quá\"", "confidentiality": "normal",
     });
-    let (s, filed) = officer.call(&mut c, post.clone(), t, t, Some(item.clone())).await;
+    let (s, filed) = officer
+        .call(&mut c, post.clone(), t, t, Some(item.clone()))
+        .await;
     assert_eq!(s, 201);
-    assert_eq!(officer.call(&mut c, post.clone(), t, t, Some(item)).await.0, 200);
+    assert_eq!(
+        officer.call(&mut c, post.clone(), t, t, Some(item)).await.0,
+        200
+    );
     let bad = json!({"text": "x", "channel": "fax"});
-    assert_eq!(officer.call(&mut c, post.clone(), t, t, Some(bad)).await.0, 422);
+    assert_eq!(
+        officer.call(&mut c, post.clone(), t, t, Some(bad)).await.0,
+        422
+    );
     let elsewhere = json!({"text": "Ý kiến gửi nhầm phường", "unit": OTHER_WARD});
-    assert_eq!(officer.call(&mut c, post.clone(), t, t, Some(elsewhere)).await.0, 404);
+    assert_eq!(
+        officer
+            .call(&mut c, post.clone(), t, t, Some(elsewhere))
+            .await
+            .0,
+        404
+    );
     let v = json!({"text": "Người xem không được gửi ý kiến"});
-    assert_eq!(viewer.call(&mut c, post.clone(), t, t, Some(v)).await.0, 403);
-    assert_eq!(anonymous.call(&mut c, post.clone(), t, t, Some(json!({}))).await.0, 401);
+    assert_eq!(
+        viewer.call(&mut c, post.clone(), t, t, Some(v)).await.0,
+        403
+    );
+    assert_eq!(
+        anonymous
+            .call(&mut c, post.clone(), t, t, Some(json!({})))
+            .await
+            .0,
+        401
+    );
     let res = app
         .bare()
         .post(app.url(t))
@@ -366,10 +414,27 @@ pub async fn api_answers_match_the_document(b: Backend) {
         {"txt": "sai tên trường"},
     ]);
     let (s, v) = officer.call(&mut c, post.clone(), t, t, Some(batch)).await;
-    assert_eq!((s, v["accepted"].as_i64(), v["errors"].as_i64()), (200, Some(1), Some(2)));
-    let big: Vec<Value> = (0..501).map(|i| json!({"text": format!("ý kiến {i}")})).collect();
-    assert_eq!(officer.call(&mut c, post.clone(), t, t, Some(json!(big))).await.0, 413);
-    assert_eq!(officer.call(&mut c, post.clone(), t, t, Some(json!([]))).await.0, 422);
+    assert_eq!(
+        (s, v["accepted"].as_i64(), v["errors"].as_i64()),
+        (200, Some(1), Some(2))
+    );
+    let big: Vec<Value> = (0..501)
+        .map(|i| json!({"text": format!("ý kiến {i}")}))
+        .collect();
+    assert_eq!(
+        officer
+            .call(&mut c, post.clone(), t, t, Some(json!(big)))
+            .await
+            .0,
+        413
+    );
+    assert_eq!(
+        officer
+            .call(&mut c, post.clone(), t, t, Some(json!([])))
+            .await
+            .0,
+        422
+    );
 
     let t = "/api/v1/items/{id}";
     let id = filed["id"].as_i64().unwrap();
@@ -412,53 +477,118 @@ pub async fn api_answers_match_the_document(b: Backend) {
     assert!(v["analysis"].is_object(), "{v}");
     let (s, v) = viewer.call(&mut c, get.clone(), t, &path, None).await;
     assert_eq!((s, v["masked"].as_bool()), (200, Some(true)));
-    let s = officer.call(&mut c, get.clone(), t, "/api/v1/items/999999", None).await.0;
+    let s = officer
+        .call(&mut c, get.clone(), t, "/api/v1/items/999999", None)
+        .await
+        .0;
     assert_eq!(s, 404);
 
     // Cases: suggestions, open, list, read, every workflow route, failures.
     let t = "/api/v1/cases/suggestions";
     let (_, v) = city.call(&mut c, get.clone(), t, t, None).await;
-    assert!(!v.as_array().unwrap().is_empty(), "a suggestion to validate: {v}");
+    assert!(
+        !v.as_array().unwrap().is_empty(),
+        "a suggestion to validate: {v}"
+    );
     let t = "/api/v1/cases";
-    let body = json!({"title": "Tin đồn cắt nước", "unit": "01", "items": [r1, r2], "severity": "urgent"});
+    let body =
+        json!({"title": "Tin đồn cắt nước", "unit": "01", "items": [r1, r2], "severity": "urgent"});
     let (s, case) = city.call(&mut c, post.clone(), t, t, Some(body)).await;
     assert_eq!(s, 201);
     let again = json!({"title": "Trùng", "unit": "01", "items": [r1]});
-    assert_eq!(city.call(&mut c, post.clone(), t, t, Some(again)).await.0, 409);
+    assert_eq!(
+        city.call(&mut c, post.clone(), t, t, Some(again)).await.0,
+        409
+    );
     let none = json!({"title": "Không có quyền"});
-    assert_eq!(viewer.call(&mut c, post.clone(), t, t, Some(none)).await.0, 403);
+    assert_eq!(
+        viewer.call(&mut c, post.clone(), t, t, Some(none)).await.0,
+        403
+    );
     let body = json!({"title": "Rác ở chợ", "items": [id]});
     let (s, ward_case) = officer.call(&mut c, post.clone(), t, t, Some(body)).await;
     assert_eq!(s, 201);
     city.call(&mut c, get.clone(), t, t, None).await;
-    city.call(&mut c, get.clone(), t, "/api/v1/cases?status=new&overdue=false&limit=5", None)
-        .await;
-    let s = city.call(&mut c, get.clone(), t, "/api/v1/cases?status=lost", None).await.0;
+    city.call(
+        &mut c,
+        get.clone(),
+        t,
+        "/api/v1/cases?status=new&overdue=false&limit=5",
+        None,
+    )
+    .await;
+    let s = city
+        .call(&mut c, get.clone(), t, "/api/v1/cases?status=lost", None)
+        .await
+        .0;
     assert_eq!(s, 422);
     let main = case["id"].as_i64().unwrap();
     let ward = ward_case["id"].as_i64().unwrap();
     let case_path = |suffix: &str, id: i64| format!("/api/v1/cases/{id}{suffix}");
     let t = "/api/v1/cases/{id}";
-    assert_eq!(city.call(&mut c, get.clone(), t, &case_path("", main), None).await.0, 200);
-    assert_eq!(officer.call(&mut c, get.clone(), t, &case_path("", main), None).await.0, 404);
+    assert_eq!(
+        city.call(&mut c, get.clone(), t, &case_path("", main), None)
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        officer
+            .call(&mut c, get.clone(), t, &case_path("", main), None)
+            .await
+            .0,
+        404
+    );
     let steps: [(&str, Value, u16, &Caller); 8] = [
         ("/transition", json!({"action": "verify"}), 200, &city),
-        ("/transition", json!({"action": "answer", "to": "x"}), 422, &city),
-        ("/comments", json!({"body": "Đã liên hệ công ty nước sạch."}), 201, &city),
+        (
+            "/transition",
+            json!({"action": "answer", "to": "x"}),
+            422,
+            &city,
+        ),
+        (
+            "/comments",
+            json!({"body": "Đã liên hệ công ty nước sạch."}),
+            201,
+            &city,
+        ),
         ("/assign", json!({"assignee": city_officer}), 200, &city),
         ("/items", json!({"items": [free]}), 200, &city),
         ("/items", json!({"items": [free]}), 409, &city),
-        ("/split", json!({"items": [free], "title": "Tách ra"}), 201, &city),
+        (
+            "/split",
+            json!({"items": [free], "title": "Tách ra"}),
+            201,
+            &city,
+        ),
         ("/merge", json!({"from": ward}), 200, &city),
     ];
     for (suffix, body, want, who) in steps {
         let t = format!("/api/v1/cases/{{id}}{suffix}");
-        let (s, v) = who.call(&mut c, post.clone(), &t, &case_path(suffix, main), Some(body)).await;
+        let (s, v) = who
+            .call(
+                &mut c,
+                post.clone(),
+                &t,
+                &case_path(suffix, main),
+                Some(body),
+            )
+            .await;
         assert_eq!(s, want, "{suffix}: {v}");
     }
     let t = "/api/v1/cases/{id}/transition";
     let step = json!({"action": "verify"});
-    let s = viewer.call(&mut c, post.clone(), t, &case_path("/transition", main), Some(step)).await.0;
+    let s = viewer
+        .call(
+            &mut c,
+            post.clone(),
+            t,
+            &case_path("/transition", main),
+            Some(step),
+        )
+        .await
+        .0;
     assert!(s == 403 || s == 404, "{s}");
 
     // Every operation of the document was validated at least once, with a success.
@@ -469,14 +599,27 @@ pub async fn api_answers_match_the_document(b: Backend) {
         .map(|(m, p, _)| (m.clone(), p.clone()))
         .collect();
     let mine = [
-        "/api/v1/me", "/api/v1/units/{id}", "/api/v1/units/{id}/children", "/api/v1/items",
-        "/api/v1/items/batch", "/api/v1/items/{id}", "/api/v1/cases", "/api/v1/cases/{id}",
-        "/api/v1/cases/{id}/transition", "/api/v1/cases/{id}/comments",
-        "/api/v1/cases/{id}/assign", "/api/v1/cases/{id}/items", "/api/v1/cases/{id}/merge",
-        "/api/v1/cases/{id}/split", "/api/v1/cases/suggestions",
+        "/api/v1/me",
+        "/api/v1/units/{id}",
+        "/api/v1/units/{id}/children",
+        "/api/v1/items",
+        "/api/v1/items/batch",
+        "/api/v1/items/{id}",
+        "/api/v1/cases",
+        "/api/v1/cases/{id}",
+        "/api/v1/cases/{id}/transition",
+        "/api/v1/cases/{id}/comments",
+        "/api/v1/cases/{id}/assign",
+        "/api/v1/cases/{id}/items",
+        "/api/v1/cases/{id}/merge",
+        "/api/v1/cases/{id}/split",
+        "/api/v1/cases/suggestions",
     ];
     for p in mine {
-        assert!(ops.iter().any(|(_, q)| q == p), "{p} was not exercised: {ops:?}");
+        assert!(
+            ops.iter().any(|(_, q)| q == p),
+            "{p} was not exercised: {ops:?}"
+        );
     }
     app.cleanup().await;
 }
