@@ -24,6 +24,9 @@ const only = (process.env.YKIEN_FLOWS || '').split(',').filter(Boolean);
 
 class Failure extends Error {}
 
+/** Script errors raised in any page during the current flow: each fails the flow. */
+let pageErrors = [];
+
 /** What every flow receives. */
 function toolkit(browser) {
   const t = {
@@ -38,7 +41,10 @@ function toolkit(browser) {
       const ctx = await browser.newContext({ ...opts, baseURL: base });
       // The browser's own complaints (script errors, refused resources) go into the log.
       ctx.on('page', (p) => {
-        p.on('pageerror', (e) => console.log(`  [page error] ${p.url()}: ${e.message}`));
+        p.on('pageerror', (e) => {
+          pageErrors.push(`${p.url()}: ${e.message}`);
+          console.log(`  [page error] ${p.url()}: ${e.message}`);
+        });
         p.on('console', (m) => {
           if (m.type() === 'error' || m.type() === 'warning') {
             console.log(`  [console ${m.type()}] ${p.url()}: ${m.text()}`);
@@ -92,8 +98,10 @@ for (const f of files) {
   const flow = await import(pathToFileURL(join(flowDir, f)).href);
   const started = Date.now();
   ran += 1;
+  pageErrors = [];
   try {
     await flow.default(toolkit(browser));
+    if (pageErrors.length) throw new Failure(`script errors in the page: ${pageErrors.join('; ')}`);
     console.log(`ok ${name} (${Date.now() - started} ms)`);
   } catch (e) {
     failed += 1;

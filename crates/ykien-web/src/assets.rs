@@ -36,3 +36,9 @@ pub async fn serve(Path(path): Path<String>) -> Response {
         None => StatusCode::NOT_FOUND.into_response(),
     }
 }
+
+/// Browsers ask for `/favicon.ico` whatever the page links; answering with the app's icon
+/// (PNG, which every browser accepts under that name) keeps their consoles free of 404s.
+pub async fn favicon() -> Response {
+    serve(Path("icon-192.png".to_string())).await
+}

@@ -118,6 +118,7 @@ pub fn table() -> Vec<RouteSpec> {
         r("GET", "/healthz", Public, Ops, || get(system::healthz)),
         r("GET", "/metrics", Public, Ops, || get(system::metrics)),
         r("GET", "/static/{*path}", Public, Ops, || get(assets::serve)),
+        r("GET", "/favicon.ico", Public, Ops, || get(assets::favicon)),
         r("GET", "/login", Public, Page, || get(pages::login::show)),
         r("POST", "/login", Public, Form, || {
             post(pages::login::submit)

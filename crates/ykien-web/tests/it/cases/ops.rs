@@ -167,6 +167,11 @@ pub async fn language_switch(b: Backend) {
     let css = br.get(app.url("/static/style.css")).send().await.unwrap();
     assert_eq!(css.status(), 200);
     assert_content_type(&css, "text/css");
+    // The icon browsers ask for by themselves is there, as a PNG.
+    let icon = br.get(app.url("/favicon.ico")).send().await.unwrap();
+    assert_eq!(icon.status(), 200);
+    assert_content_type(&icon, "image/png");
+    assert!(icon.bytes().await.unwrap().starts_with(b"\x89PNG"));
     app.cleanup().await;
 }
 
