@@ -3,146 +3,18 @@
 //! held-out labels, stores the new one and activates it → workers load it and file similar
 //! new items under the corrected topic; a worse model is stored but not activated.
 
-use std::str::FromStr;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-use sqlx::AssertSqlSafe;
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use ykien_core::{Actor, Role};
 use ykien_listen::learn::{
     ModelKind, Outcome, PeriodicRetrain, RetrainOptions, refresh_models, retrain, retrain_due,
     worker_config_with_active_models,
 };
 use ykien_listen::{Analyze, TextAnalyzer, WorkerConfig, drain, submit};
-use ykien_store::{
-    Channel, Confidentiality, DbConfig, LabelField, LabelValue, NewItem, NewUser, OpinionReport,
-    Store,
-};
+use ykien_store::{LabelField, LabelValue};
 use ykien_text::topics::{Taxonomy, TopicModel, TopicModelConfig};
 
-const WARD: &str = "00004"; // Phường Ba Đình
-const SIBLING: &str = "00008"; // Phường Ngọc Hà
+mod common;
 
-struct TestDb {
-    store: Store,
-    pg: Option<(sqlx::PgPool, String)>,
-    _dir: tempfile::TempDir,
-}
-
-fn require_pg() -> bool {
-    std::env::var("YKIEN_REQUIRE_PG").is_ok_and(|v| v == "1")
-}
-
-impl TestDb {
-    async fn sqlite() -> TestDb {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&DbConfig::Sqlite {
-            path: dir.path().join("ykien.db"),
-        })
-        .await
-        .unwrap();
-        store.load_units().await.unwrap();
-        TestDb {
-            store,
-            pg: None,
-            _dir: dir,
-        }
-    }
-
-    async fn postgres() -> Option<TestDb> {
-        let url = match std::env::var("YKIEN_TEST_PG_URL") {
-            Ok(u) if !u.is_empty() => u,
-            _ => {
-                assert!(
-                    !require_pg(),
-                    "YKIEN_REQUIRE_PG=1 but YKIEN_TEST_PG_URL is not set"
-                );
-                return None;
-            }
-        };
-        let admin = match PgPoolOptions::new()
-            .max_connections(1)
-            .connect_with(PgConnectOptions::from_str(&url).unwrap())
-            .await
-        {
-            Ok(p) => p,
-            Err(e) => {
-                assert!(!require_pg(), "PostgreSQL is unreachable: {e}");
-                return None;
-            }
-        };
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let schema = format!(
-            "ykl_{}_{}_{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed),
-            chrono::Utc::now().timestamp_micros()
-        );
-        sqlx::query(AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-            .execute(&admin)
-            .await
-            .unwrap();
-        let sep = if url.contains('?') { '&' } else { '?' };
-        let store = Store::open(&DbConfig::Postgres {
-            url: format!("{url}{sep}options[search_path]={schema}"),
-        })
-        .await
-        .unwrap();
-        store.load_units().await.unwrap();
-        Some(TestDb {
-            store,
-            pg: Some((admin, schema)),
-            _dir: tempfile::tempdir().unwrap(),
-        })
-    }
-
-    async fn cleanup(self) {
-        self.store.close().await;
-        if let Some((admin, schema)) = self.pg {
-            let _ = sqlx::query(AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
-                .execute(&admin)
-                .await;
-            admin.close().await;
-        }
-    }
-
-    async fn actor(&self, role: Role, unit: &str, email: &str) -> Actor {
-        let u = self
-            .store
-            .create_user(
-                None,
-                NewUser {
-                    name: email.into(),
-                    email: Some(email.into()),
-                    phone: None,
-                    password: None,
-                    role,
-                    unit: unit.into(),
-                    member_org: None,
-                },
-            )
-            .await
-            .unwrap();
-        self.store.actor(u.id).await.unwrap().unwrap()
-    }
-}
-
-fn item(unit: &str, text: &str) -> NewItem {
-    NewItem {
-        unit: unit.into(),
-        source: "test".into(),
-        channel: Channel::Form,
-        external_id: None,
-        author_user_id: None,
-        author_contact: None,
-        occurred_at: None,
-        text: text.into(),
-        title: None,
-        report: OpinionReport::default(),
-        confidentiality: Confidentiality::Normal,
-        dedup_text: String::new(),
-    }
-}
+use common::{SIBLING, TestDb, WARD, item};
 
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
