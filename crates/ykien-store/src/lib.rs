@@ -128,3 +128,6 @@ impl Store {
         }
     }
 }
+// --- officers' workspace: one module per area (each adds its own `pub use` below it) ---
+mod dashboard;
+mod taxonomy;

@@ -29,6 +29,12 @@ impl Signed {
             name: self.actor.name.clone(),
             csrf: self.session.csrf_token.clone(),
             can_import: ykien_store::may_import(&self.actor),
+            can_handle: ykien_core::can(
+                &self.actor,
+                ykien_core::Permission::Handle,
+                &self.actor.unit_path,
+            ),
+            is_admin: self.actor.role == ykien_core::Role::Admin,
         }
     }
 }

@@ -4,8 +4,23 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-const VI: &str = include_str!("../i18n/vi.toml");
-const EN: &str = include_str!("../i18n/en.toml");
+/// Each area of the workspace keeps its strings in its own pair of files (`<area>.vi.toml`,
+/// `<area>.en.toml`) so that work on one area never edits another's; a key defined twice is
+/// an error.
+const VI: &[&str] = &[
+    include_str!("../i18n/vi.toml"),
+    include_str!("../i18n/dashboard.vi.toml"),
+    include_str!("../i18n/items.vi.toml"),
+    include_str!("../i18n/cases.vi.toml"),
+    include_str!("../i18n/admin.vi.toml"),
+];
+const EN: &[&str] = &[
+    include_str!("../i18n/en.toml"),
+    include_str!("../i18n/dashboard.en.toml"),
+    include_str!("../i18n/items.en.toml"),
+    include_str!("../i18n/cases.en.toml"),
+    include_str!("../i18n/admin.en.toml"),
+];
 
 /// Cookie that remembers an explicit language choice.
 pub const LANG_COOKIE: &str = "ykien_lang";
@@ -40,8 +55,8 @@ impl Lang {
         static VI_CAT: OnceLock<Catalog> = OnceLock::new();
         static EN_CAT: OnceLock<Catalog> = OnceLock::new();
         match self {
-            Lang::Vi => VI_CAT.get_or_init(|| Catalog::parse(VI).expect("i18n/vi.toml is valid")),
-            Lang::En => EN_CAT.get_or_init(|| Catalog::parse(EN).expect("i18n/en.toml is valid")),
+            Lang::Vi => VI_CAT.get_or_init(|| Catalog::parse_all(VI).expect("i18n/*vi.toml are valid")),
+            Lang::En => EN_CAT.get_or_init(|| Catalog::parse_all(EN).expect("i18n/*en.toml are valid")),
         }
     }
 }
@@ -56,9 +71,24 @@ pub struct Catalog {
 impl Catalog {
     /// Parses a catalogue; nested tables become dotted keys.
     pub fn parse(src: &str) -> Result<Catalog, String> {
-        let table: toml::Table = src.parse().map_err(|e: toml::de::Error| e.to_string())?;
+        Catalog::parse_all(&[src])
+    }
+
+    /// Parses the files of one language into one catalogue; a key in two files is an error.
+    pub fn parse_all(srcs: &[&str]) -> Result<Catalog, String> {
         let mut strings = BTreeMap::new();
-        flatten("", &table, &mut strings)?;
+        for (i, src) in srcs.iter().enumerate() {
+            let table: toml::Table = src
+                .parse()
+                .map_err(|e: toml::de::Error| format!("file {}: {e}", i + 1))?;
+            let mut part = BTreeMap::new();
+            flatten("", &table, &mut part)?;
+            for (k, v) in part {
+                if strings.insert(k.clone(), v).is_some() {
+                    return Err(format!("{k} is defined twice"));
+                }
+            }
+        }
         let lang = match strings.get("nav.switch_lang_code").map(String::as_str) {
             Some("en") => "vi",
             _ => "en",
@@ -126,6 +156,12 @@ mod tests {
     }
 
     #[test]
+    fn a_key_in_two_files_is_refused() {
+        let err = Catalog::parse_all(&["[a]\nb = \"x\"", "[a]\nb = \"y\""]).unwrap_err();
+        assert!(err.contains("a.b"), "{err}");
+    }
+
+    #[test]
     fn catalogues_know_their_language() {
         assert_eq!(Lang::Vi.catalog().lang(), "vi");
         assert_eq!(Lang::En.catalog().lang(), "en");
@@ -136,7 +172,19 @@ mod tests {
         // Scans templates and sources for `get("…")` / `t("…")` so a typo fails here, not in a page.
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/");
         let mut files = Vec::new();
-        for sub in ["templates", "src", "src/pages"] {
+        for sub in [
+            "templates",
+            "templates/dashboard",
+            "templates/items",
+            "templates/cases",
+            "templates/admin",
+            "src",
+            "src/pages",
+            "src/pages/dashboard",
+            "src/pages/items",
+            "src/pages/cases",
+            "src/pages/admin",
+        ] {
             if let Ok(rd) = std::fs::read_dir(format!("{dir}{sub}")) {
                 for e in rd.flatten() {
                     if e.path().is_file() {
@@ -179,10 +227,21 @@ mod tests {
     fn templates_have_no_inline_words() {
         // Whatever a template shows must come from a catalogue: after removing tags, template
         // code and expressions, only punctuation may remain.
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+        let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/templates"));
+        let mut paths = Vec::new();
+        let mut dirs = vec![dir.to_path_buf()];
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(d).unwrap().flatten() {
+                if e.path().is_dir() {
+                    dirs.push(e.path());
+                } else {
+                    paths.push(e.path());
+                }
+            }
+        }
         let mut checked = 0;
-        for e in std::fs::read_dir(dir).unwrap().flatten() {
-            let text = std::fs::read_to_string(e.path()).unwrap();
+        for path in paths {
+            let text = std::fs::read_to_string(&path).unwrap();
             let mut visible = String::new();
             let mut rest = text.as_str();
             while !rest.is_empty() {
@@ -215,7 +274,7 @@ mod tests {
             assert!(
                 words.is_empty(),
                 "{}: inline text {words:?}",
-                e.path().display()
+                path.display()
             );
             checked += 1;
         }

@@ -302,6 +302,10 @@ pub fn table() -> Vec<RouteSpec> {
         r("POST", "/api/v1/alerts/{id}/close", Alert, Api, || {
             post(api::alerts::close)
         }),
+        // --- dashboard: per unit, drill-down, map ---
+        // --- items pages: list, search, facets, detail, labels ---
+        // --- cases pages: board, detail, timeline, forwarding, replies ---
+        // --- admin: alert rules, sources, taxonomy, users and units ---
     ]
 }
 

@@ -76,6 +76,11 @@ pub struct UserBar {
     pub csrf: String,
     /// Whether the navigation offers bulk import (editors and above).
     pub can_import: bool,
+    /// Whether the navigation offers items, cases, alerts and administration (officers,
+    /// leaders and admins: the roles that handle what people say).
+    pub can_handle: bool,
+    /// Whether the navigation offers accounts and units (admins only).
+    pub is_admin: bool,
 }
 
 /// Remembers an explicit `?lang=` choice in a cookie so the next pages keep it.

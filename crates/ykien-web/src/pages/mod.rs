@@ -10,3 +10,8 @@ pub mod imports;
 pub mod pwa;
 // --- alerts ---
 pub mod alerts;
+// --- officers' workspace (one module per area) ---
+pub mod admin;
+pub mod cases;
+pub mod dashboard;
+pub mod items;

@@ -1,0 +1,1 @@
+//! The topic taxonomy an organization edits (names, seed terms), versioned like models.

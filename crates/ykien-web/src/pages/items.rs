@@ -1,0 +1,1 @@
+//! The items pages of the officers' workspace.
