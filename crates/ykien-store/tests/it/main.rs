@@ -69,6 +69,10 @@ on_both_backends!(
     // --- intake ---
     attachments_are_sniffed_limited_scoped_and_audited,
     imports_are_scoped_and_resume_from_their_cursor,
+    // --- dashboard ---
+    // --- items pages ---
+    // --- cases pages ---
+    // --- admin ---
 );
 
 /// Failures that do not need a working database: both backends' error paths.

@@ -22,3 +22,12 @@ pub use units::*;
 // --- intake ---
 mod intake;
 pub use intake::*;
+// --- officers' workspace: one file per area ---
+mod admin;
+mod cases_board;
+mod dashboard;
+mod item_list;
+pub use admin::*;
+pub use cases_board::*;
+pub use dashboard::*;
+pub use item_list::*;

@@ -14,3 +14,8 @@ pub mod scope;
 pub mod intake;
 // --- alerts ---
 pub mod alerts;
+// --- officers' workspace: one file per area ---
+pub mod admin_pages;
+pub mod cases_pages;
+pub mod dashboard;
+pub mod items_pages;

@@ -1,0 +1,1 @@
+//! Store cases of the officers' workspace (item_list).

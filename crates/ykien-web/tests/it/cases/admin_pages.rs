@@ -1,0 +1,1 @@
+//! Pages of the officers' workspace (admin_pages), over real sockets.

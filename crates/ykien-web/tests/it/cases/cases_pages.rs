@@ -1,0 +1,1 @@
+//! Pages of the officers' workspace (cases_pages), over real sockets.

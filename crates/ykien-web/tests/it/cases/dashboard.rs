@@ -1,0 +1,1 @@
+//! Pages of the officers' workspace (dashboard), over real sockets.

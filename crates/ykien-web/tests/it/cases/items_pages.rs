@@ -1,0 +1,1 @@
+//! Pages of the officers' workspace (items_pages), over real sockets.
