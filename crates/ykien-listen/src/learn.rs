@@ -16,18 +16,35 @@
 //! database for the active versions every [`MODEL_CHECK_EVERY`] (one small query) and loads a
 //! model only when its version changed, so every worker process on PostgreSQL converges on
 //! the same model within that interval.
+//!
+//! The taxonomy ([`save_taxonomy`], [`activate_taxonomy`]): the organization edits its topic
+//! list, stored as versions in the database (`ykien_store::TaxonomyVersion`). Topic models are
+//! trained on the active taxonomy, and each stored topic model records in its metrics the
+//! taxonomy version it was built with ([`TAXONOMY_VERSION_KEY`]; absent: the shipped one), so
+//! it is always read back with that taxonomy. Activating a taxonomy builds a topic model for
+//! it at once (retrained on the officers' labels whose topics still exist, or the seed terms
+//! alone, stored as a model with no classifier bytes) and activates it: workers, which follow
+//! the active models, pick up the new taxonomy with no change of their own. Items keep the
+//! topic ids they were given; [`topic_names`] still names a retired topic from the versions
+//! that had it.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::json;
-use ykien_store::{LabelField, LabelledText, NewModel, Store, StoreError};
+use ykien_core::Actor;
+use ykien_store::{
+    LabelField, LabelledText, NewModel, Store, StoreError, StoredModel, TaxonomyVersion,
+};
 use ykien_text::classify::{Evaluation, Example, Model};
 use ykien_text::normalize::normalize;
 use ykien_text::sentiment::{Lexicon, SentimentModel, SentimentModelConfig};
-use ykien_text::topics::{Taxonomy, TopicModel, TopicModelConfig};
+use ykien_text::topics::{
+    OTHER_ID, OTHER_NAME_EN, OTHER_NAME_VI, Taxonomy, TopicModel, TopicModelConfig,
+};
 
 use crate::ListenError;
 use crate::analyze::{ModelVersions, TextAnalyzer};
@@ -133,16 +150,74 @@ pub fn is_held_out(item_id: i64, percent: u64) -> bool {
     z % 100 < percent.min(100)
 }
 
-/// A topic model rebuilt from stored bytes.
+/// A topic model rebuilt from stored bytes, on the shipped taxonomy.
 pub fn topic_model_from_bytes(bytes: &[u8], labels: i64) -> Result<TopicModel, String> {
+    topic_model_on(Taxonomy::embedded().clone(), bytes, labels)
+}
+
+/// A topic model rebuilt from stored bytes on the taxonomy it was built with; no bytes: the
+/// seed terms alone (a taxonomy activated before any officer's label fits it).
+pub fn topic_model_on(taxonomy: Taxonomy, bytes: &[u8], labels: i64) -> Result<TopicModel, String> {
+    if bytes.is_empty() {
+        return Ok(TopicModel::seed_only(taxonomy));
+    }
     let m = Model::from_bytes(bytes).map_err(|e| e.to_string())?;
     TopicModel::from_model(
-        Taxonomy::embedded().clone(),
+        taxonomy,
         m,
         usize::try_from(labels).unwrap_or(0),
         TopicModelConfig::default(),
     )
     .map_err(|e| e.to_string())
+}
+
+/// The key of a topic model's metrics naming the taxonomy version it was built with.
+pub const TAXONOMY_VERSION_KEY: &str = "taxonomy_version";
+
+/// The taxonomy version a stored topic model was built with (None: the shipped one).
+pub fn model_taxonomy_version(metrics: &serde_json::Value) -> Option<i64> {
+    metrics
+        .get(TAXONOMY_VERSION_KEY)
+        .and_then(serde_json::Value::as_i64)
+}
+
+/// Reads a stored taxonomy text; it was checked when saved, so failing here means the
+/// database was edited by hand.
+fn parse_stored(v: &TaxonomyVersion) -> Result<Taxonomy, ListenError> {
+    Taxonomy::parse(&v.source).map_err(|e| {
+        StoreError::Invalid {
+            what: format!("stored taxonomy version {} does not parse: {e}", v.version),
+        }
+        .into()
+    })
+}
+
+/// The taxonomy of one version (None: the shipped one).
+pub async fn taxonomy_of(store: &Store, version: Option<i64>) -> Result<Taxonomy, ListenError> {
+    let Some(v) = version else {
+        return Ok(Taxonomy::embedded().clone());
+    };
+    let stored = store
+        .taxonomy_version(v)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    parse_stored(&stored)
+}
+
+/// The taxonomy in use and its version (None: the shipped one, when no version is active).
+pub async fn active_taxonomy(store: &Store) -> Result<(Taxonomy, Option<i64>), ListenError> {
+    match store.active_taxonomy().await? {
+        None => Ok((Taxonomy::embedded().clone(), None)),
+        Some(v) => Ok((parse_stored(&v)?, Some(v.version))),
+    }
+}
+
+/// A stored topic model with the taxonomy it was built with.
+pub async fn topic_model_from_stored(store: &Store, s: &StoredModel) -> Result<TopicModel, String> {
+    let taxonomy = taxonomy_of(store, model_taxonomy_version(&s.info.metrics))
+        .await
+        .map_err(|e| e.to_string())?;
+    topic_model_on(taxonomy, &s.bytes, s.info.label_count)
 }
 
 /// A sentiment model rebuilt from stored bytes.
@@ -191,10 +266,10 @@ impl Trained {
 async fn current(store: &Store, kind: ModelKind) -> Result<(Trained, Option<i64>), ListenError> {
     let stored = store.active_model(kind.name()).await?;
     if let Some(s) = stored {
-        let (bytes, n, v) = (s.bytes, s.info.label_count, s.info.version);
+        let (bytes, n, v) = (&s.bytes, s.info.label_count, s.info.version);
         let m = match kind {
-            ModelKind::Topic => topic_model_from_bytes(&bytes, n).map(Trained::Topic),
-            ModelKind::Sentiment => sentiment_model_from_bytes(&bytes, n).map(Trained::Sentiment),
+            ModelKind::Topic => topic_model_from_stored(store, &s).await.map(Trained::Topic),
+            ModelKind::Sentiment => sentiment_model_from_bytes(bytes, n).map(Trained::Sentiment),
         };
         match m {
             Ok(m) => return Ok((m, Some(v))),
@@ -214,7 +289,12 @@ fn shipped(kind: ModelKind) -> Trained {
     }
 }
 
-fn train(kind: ModelKind, rows: &[LabelledText], opts: &RetrainOptions) -> Result<Trained, String> {
+fn train(
+    kind: ModelKind,
+    taxonomy: Taxonomy,
+    rows: &[LabelledText],
+    opts: &RetrainOptions,
+) -> Result<Trained, String> {
     match kind {
         ModelKind::Topic => {
             let texts: Vec<String> = rows.iter().map(|r| normalize(&r.text).text).collect();
@@ -226,7 +306,7 @@ fn train(kind: ModelKind, rows: &[LabelledText], opts: &RetrainOptions) -> Resul
                     label: &r.value,
                 })
                 .collect();
-            TopicModel::train(Taxonomy::embedded().clone(), &ex, opts.topic.clone())
+            TopicModel::train(taxonomy, &ex, opts.topic.clone())
                 .map(Trained::Topic)
                 .map_err(|e| e.to_string())
         }
@@ -256,28 +336,61 @@ pub async fn retrain(
         if !opts.only.is_empty() && !opts.only.contains(&kind) {
             continue;
         }
-        out.push(retrain_one(store, kind, opts).await?);
+        out.push(retrain_one(store, kind, opts, false).await?);
     }
     Ok(out)
 }
 
+/// Builds, stores and activates a topic model for the active taxonomy, whatever the
+/// held-out measure says (the topics changed, so the current model no longer fits): trained
+/// on the labels whose topics the taxonomy still has, or the seed terms alone when none does.
+pub async fn rebuild_topic_model(
+    store: &Store,
+    opts: &RetrainOptions,
+) -> Result<ModelReport, ListenError> {
+    let opts = RetrainOptions {
+        force: true,
+        only: vec![ModelKind::Topic],
+        ..opts.clone()
+    };
+    retrain_one(store, ModelKind::Topic, &opts, true).await
+}
+
+/// Whether the active topic model was built on another taxonomy than the active one (an
+/// activation whose model could not be stored, or a version activated by hand).
+pub async fn topic_model_behind_taxonomy(store: &Store) -> Result<bool, ListenError> {
+    let taxonomy = store.active_taxonomy().await?.map(|v| v.version);
+    let model = store
+        .list_models()
+        .await?
+        .into_iter()
+        .find(|m| m.name == ModelKind::Topic.name() && m.active)
+        .and_then(|m| model_taxonomy_version(&m.metrics));
+    Ok(taxonomy != model)
+}
+
+/// `seed_only_fallback`: when there is nothing to learn from, store (and activate) a model of
+/// the seed terms alone rather than skipping, so that the new taxonomy is used at once.
 async fn retrain_one(
     store: &Store,
     kind: ModelKind,
     opts: &RetrainOptions,
+    seed_only_fallback: bool,
 ) -> Result<ModelReport, ListenError> {
     let t0 = std::time::Instant::now();
     let last_label = store.last_label_id(kind.field()).await?;
     let rows = store.labelled_texts(kind.field()).await?;
+    let (taxonomy, taxonomy_version) = match kind {
+        ModelKind::Topic => active_taxonomy(store).await?,
+        ModelKind::Sentiment => (Taxonomy::embedded().clone(), None),
+    };
     // Topic labels must name a topic of the taxonomy (or "other"); a label left over from an
-    // older taxonomy is skipped rather than failing the whole retraining.
+    // older taxonomy (a retired topic) is skipped rather than failing the whole retraining.
     let rows: Vec<LabelledText> = match kind {
-        ModelKind::Topic => {
-            let tx = Taxonomy::embedded();
-            rows.into_iter()
-                .filter(|r| r.value == ykien_text::topics::OTHER_ID || tx.index(&r.value).is_some())
-                .collect()
-        }
+        ModelKind::Topic => rows
+            .into_iter()
+            .filter(|r| r.value == OTHER_ID || taxonomy.index(&r.value).is_some())
+            .collect(),
         ModelKind::Sentiment => rows,
     };
     let (held, train_rows): (Vec<LabelledText>, Vec<LabelledText>) = rows
@@ -298,8 +411,28 @@ async fn retrain_one(
         reason: String::new(),
         seconds: 0.0,
     };
-    let distinct: std::collections::BTreeSet<&str> =
-        train_rows.iter().map(|r| r.value.as_str()).collect();
+    let distinct: BTreeSet<&str> = train_rows.iter().map(|r| r.value.as_str()).collect();
+    if train_rows.is_empty() && seed_only_fallback {
+        let info = store
+            .save_model(NewModel {
+                name: kind.name().to_string(),
+                bytes: Vec::new(),
+                label_count: 0,
+                last_label,
+                metrics: json!({
+                    "labels": report.labels, "trained_on": 0, "held_out": report.held_out,
+                    "previous_version": previous_version, "seed_only": true,
+                    TAXONOMY_VERSION_KEY: taxonomy_version,
+                }),
+                activate: true,
+            })
+            .await?;
+        report.version = Some(info.version);
+        report.outcome = Outcome::Activated;
+        report.reason = "no label fits the taxonomy yet: the seed terms alone are used".into();
+        report.seconds = t0.elapsed().as_secs_f64();
+        return Ok(report);
+    }
     if train_rows.is_empty() || (kind == ModelKind::Sentiment && distinct.len() < 2) {
         report.reason = format!(
             "not enough labels to learn from ({} to train on, {} distinct values)",
@@ -311,7 +444,7 @@ async fn retrain_one(
     }
     let opts2 = opts.clone();
     let (candidate, before, after) = tokio::task::spawn_blocking(move || {
-        let candidate = train(kind, &train_rows, &opts2)?;
+        let candidate = train(kind, taxonomy, &train_rows, &opts2)?;
         let before = cur.macro_f1(&held);
         let after = candidate.macro_f1(&held);
         Ok::<_, String>((candidate, before, after))
@@ -323,7 +456,11 @@ async fn retrain_one(
     .map_err(|e| StoreError::Invalid {
         what: format!("cannot train the {} model: {e}", kind.name()),
     })?;
-    let Some(bytes) = candidate.bytes() else {
+    // For a new taxonomy, a model of its seed terms alone beats keeping the old taxonomy's.
+    let Some(bytes) = candidate
+        .bytes()
+        .or_else(|| seed_only_fallback.then(Vec::new))
+    else {
         report.reason = "the labels gave no classifier (a single label value)".into();
         report.seconds = t0.elapsed().as_secs_f64();
         return Ok(report);
@@ -374,6 +511,7 @@ async fn retrain_one(
                 "held_out": report.held_out, "holdout_percent": opts.holdout_percent,
                 "before_macro_f1": report.before_macro_f1, "after_macro_f1": report.after_macro_f1,
                 "previous_version": previous_version, "forced": opts.force,
+                TAXONOMY_VERSION_KEY: taxonomy_version,
             }),
             activate,
         })
@@ -408,7 +546,7 @@ pub async fn refresh_models(store: &Store, analyzer: &TextAnalyzer) -> Result<bo
     if want.topic.is_some()
         && let Some(s) = store.active_model("topic").await?
     {
-        match topic_model_from_bytes(&s.bytes, s.info.label_count) {
+        match topic_model_from_stored(store, &s).await {
             Ok(m) => {
                 topic = Some(m);
                 got.topic = Some(s.info.version);
@@ -538,6 +676,17 @@ pub async fn retrain_periodically(store: Store, p: PeriodicRetrain) {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
+        // A taxonomy activated without its model (the process stopped in between, or another
+        // tool activated it) gets one now.
+        match topic_model_behind_taxonomy(&store).await {
+            Ok(true) => match rebuild_topic_model(&store, &p.options).await {
+                Ok(r) => tracing::info!(version = ?r.version, reason = %r.reason,
+                    "topic model rebuilt for the active taxonomy"),
+                Err(e) => tracing::warn!(error = %e, "cannot rebuild the topic model"),
+            },
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "cannot compare the taxonomy and the topic model"),
+        }
         for kind in ModelKind::ALL {
             let due = match retrain_due(&store, kind, &p).await {
                 Ok(d) => d,
@@ -565,4 +714,138 @@ pub async fn retrain_periodically(store: Store, p: PeriodicRetrain) {
             }
         }
     }
+}
+
+/// Why a taxonomy text cannot be used, with the 1-based line, as ykien-text says it.
+pub fn check_taxonomy(source: &str) -> Result<Taxonomy, ykien_text::topics::TopicsError> {
+    Taxonomy::parse(source)
+}
+
+/// What saving (and perhaps activating) a taxonomy did.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaxonomySaved {
+    pub version: TaxonomyVersion,
+    /// The topic model built for it, when it was activated.
+    pub model: Option<ModelReport>,
+}
+
+/// Stores a new taxonomy version after checking that it parses (an unreadable text is
+/// `Invalid`, naming the line), and activates it if asked (see [`activate_taxonomy`]).
+/// Only city administrators and leaders (or the system) may: others are `Forbidden`.
+pub async fn save_taxonomy(
+    store: &Store,
+    actor: Option<&Actor>,
+    source: &str,
+    note: &str,
+    activate: bool,
+) -> Result<TaxonomySaved, ListenError> {
+    may_edit(actor)?;
+    check_taxonomy(source).map_err(|e| StoreError::Invalid {
+        what: e.to_string(),
+    })?;
+    let version = store.save_taxonomy(actor, source, note).await?;
+    let model = if activate {
+        Some(activate_taxonomy(store, actor, version.version).await?)
+    } else {
+        None
+    };
+    let version = store
+        .taxonomy_version(version.version)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    Ok(TaxonomySaved { version, model })
+}
+
+fn may_edit(actor: Option<&Actor>) -> Result<(), ListenError> {
+    match actor {
+        Some(a) if !ykien_store::may_edit_taxonomy(a) => Err(StoreError::Forbidden {
+            what: "only an administrator or leader of the city may change the topic taxonomy"
+                .into(),
+        }
+        .into()),
+        _ => Ok(()),
+    }
+}
+
+/// Makes a stored taxonomy version the active one and builds, stores and activates a topic
+/// model for it ([`rebuild_topic_model`]), so that every worker analyses new items with it
+/// within [`MODEL_CHECK_EVERY`]. Items already analysed keep their topics.
+pub async fn activate_taxonomy(
+    store: &Store,
+    actor: Option<&Actor>,
+    version: i64,
+) -> Result<ModelReport, ListenError> {
+    may_edit(actor)?;
+    let stored = store
+        .taxonomy_version(version)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    parse_stored(&stored)?;
+    store.activate_taxonomy(actor, version).await?;
+    rebuild_topic_model(store, &RetrainOptions::default()).await
+}
+
+/// Display names of every topic id the organization has used: those of the active taxonomy,
+/// then those only older versions (or the shipped taxonomy) had, so that items filed under
+/// a retired topic still show its name.
+#[derive(Debug, Clone, Default)]
+pub struct TopicNames {
+    names: BTreeMap<String, (String, String)>,
+    active: BTreeSet<String>,
+}
+
+impl TopicNames {
+    /// Names from taxonomies, the one in use first.
+    pub fn from_taxonomies<'a>(
+        active: &'a Taxonomy,
+        older: impl IntoIterator<Item = &'a Taxonomy>,
+    ) -> TopicNames {
+        let mut n = TopicNames::default();
+        for t in &active.topics {
+            n.active.insert(t.id.clone());
+        }
+        for tx in std::iter::once(active).chain(older) {
+            for t in &tx.topics {
+                n.names
+                    .entry(t.id.clone())
+                    .or_insert_with(|| (t.name_vi.clone(), t.name_en.clone()));
+            }
+        }
+        n
+    }
+
+    /// The Vietnamese (or English) name of a topic id; "Khác"/"Other" for "other"; the id
+    /// itself when no taxonomy ever named it.
+    pub fn name(&self, id: &str, english: bool) -> String {
+        if id == OTHER_ID {
+            return if english {
+                OTHER_NAME_EN
+            } else {
+                OTHER_NAME_VI
+            }
+            .to_string();
+        }
+        match self.names.get(id) {
+            Some((vi, en)) => if english { en } else { vi }.clone(),
+            None => id.to_string(),
+        }
+    }
+
+    /// Whether the id is a topic of the taxonomy in use ("other" always is).
+    pub fn is_current(&self, id: &str) -> bool {
+        id == OTHER_ID || self.active.contains(id)
+    }
+}
+
+/// [`TopicNames`] of the active taxonomy, its stored predecessors (newest first) and the
+/// shipped one. A stored version that does not parse is skipped.
+pub async fn topic_names(store: &Store) -> Result<TopicNames, ListenError> {
+    let versions = store.taxonomy_versions().await?;
+    let (active, _) = active_taxonomy(store).await?;
+    let older: Vec<Taxonomy> = versions
+        .iter()
+        .filter_map(|v| Taxonomy::parse(&v.source).ok())
+        .chain(std::iter::once(Taxonomy::embedded().clone()))
+        .collect();
+    Ok(TopicNames::from_taxonomies(&active, &older))
 }

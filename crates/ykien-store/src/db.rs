@@ -31,25 +31,81 @@ macro_rules! db {
 }
 pub(crate) use db;
 
+/// A write transaction. On SQLite it also holds this process's turn to write to the file
+/// (see [`BeginWrite`]); it reads and writes like the connection under it (`&mut *tx`).
+pub(crate) struct WriteTx<DB: sqlx::Database> {
+    tx: sqlx::Transaction<'static, DB>,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl<DB: sqlx::Database> WriteTx<DB> {
+    pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+
+    pub(crate) async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.tx.rollback().await
+    }
+}
+
+impl<DB: sqlx::Database> std::ops::Deref for WriteTx<DB> {
+    type Target = DB::Connection;
+    fn deref(&self) -> &DB::Connection {
+        &self.tx
+    }
+}
+
+impl<DB: sqlx::Database> std::ops::DerefMut for WriteTx<DB> {
+    fn deref_mut(&mut self) -> &mut DB::Connection {
+        &mut self.tx
+    }
+}
+
 /// Starts a transaction that will write. On SQLite it takes the write lock up front
 /// (`BEGIN IMMEDIATE`), so that a transaction which reads before writing waits for the busy
 /// timeout instead of failing at once when another writer got there first.
+///
+/// Before that, writers of one process queue for their turn, first come first served. SQLite
+/// itself makes a writer that finds the file locked sleep and retry (the busy handler); under
+/// load that wastes the lock's idle time in sleeps and lets a steady stream of small writers
+/// starve a big one, such as the analysis worker's batch. The queue hands the lock over at
+/// once and in order. Other processes on the same file still meet the busy handler.
 pub(crate) trait BeginWrite {
     type Db: sqlx::Database;
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>;
+    async fn begin_write(&self) -> Result<WriteTx<Self::Db>, sqlx::Error>;
+}
+
+/// Longest wait for this process's turn; after it the writer goes to SQLite's own busy
+/// handling, as if there were no queue, rather than failing.
+const TURN_WAIT: Duration = Duration::from_secs(30);
+
+/// The queue of writers for one SQLite file in this process.
+fn write_turn(path: &std::path::Path) -> std::sync::Arc<tokio::sync::Mutex<()>> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, LazyLock, Mutex};
+    type Turns = Mutex<HashMap<std::path::PathBuf, Arc<tokio::sync::Mutex<()>>>>;
+    static TURNS: LazyLock<Turns> = LazyLock::new(Default::default);
+    let mut turns = TURNS.lock().unwrap_or_else(|e| e.into_inner());
+    turns.entry(path.to_path_buf()).or_default().clone()
 }
 
 impl BeginWrite for SqlitePool {
     type Db = sqlx::Sqlite;
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error> {
-        self.begin_with("BEGIN IMMEDIATE").await
+    async fn begin_write(&self) -> Result<WriteTx<Self::Db>, sqlx::Error> {
+        let turn = write_turn(self.connect_options().get_filename());
+        let turn = tokio::time::timeout(TURN_WAIT, turn.lock_owned()).await.ok();
+        let tx = self.begin_with("BEGIN IMMEDIATE").await?;
+        Ok(WriteTx { tx, _turn: turn })
     }
 }
 
 impl BeginWrite for PgPool {
     type Db = sqlx::Postgres;
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error> {
-        self.begin().await
+    async fn begin_write(&self) -> Result<WriteTx<Self::Db>, sqlx::Error> {
+        Ok(WriteTx {
+            tx: self.begin().await?,
+            _turn: None,
+        })
     }
 }
 
@@ -95,6 +151,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "calendar",
         include_str!("../migrations/sqlite/0008_calendar.sql"),
     ),
+    (
+        9,
+        "taxonomy",
+        include_str!("../migrations/sqlite/0009_taxonomy.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -137,6 +198,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         "calendar",
         include_str!("../migrations/postgres/0008_calendar.sql"),
     ),
+    (
+        9,
+        "taxonomy",
+        include_str!("../migrations/postgres/0009_taxonomy.sql"),
+    ),
 ];
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -144,7 +210,7 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const LOCK_TIMEOUT: &str = "30s";
 
 /// The newest schema version this binary can run.
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 9;
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {
     Migrator::with_migrations(

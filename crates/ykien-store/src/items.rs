@@ -20,7 +20,8 @@ use sha2::{Digest, Sha256};
 use ykien_core::{Actor, Permission, Role, UnitId};
 
 use crate::audit::audit;
-use crate::db::{BeginWrite, db};
+use crate::db::{BeginWrite, Db, db};
+use crate::group_commit::{GroupCommit, Waiting};
 use crate::model::{now, ts};
 use crate::{Store, StoreError};
 
@@ -390,8 +391,14 @@ pub const MAX_TEXT_BYTES: usize = 1 << 20;
 /// The job kind the pipeline runs on every new item.
 pub const ANALYZE_JOB: &str = "analyze";
 
+/// A single item waiting for its group's transaction: the item, who files it, when.
+type Queued = (Prepared, Option<Actor>, i64);
+
+/// Single items of this store waiting to be written together.
+pub(crate) type IntakeQueue = GroupCommit<Queued, Result<Submitted, StoreError>>;
+
 /// An item checked, with its unit resolved: what [`insert_prepared!`] writes.
-struct Prepared {
+pub(crate) struct Prepared {
     unit_id: String,
     unit_path: String,
     source: String,
@@ -516,12 +523,37 @@ impl Store {
         new: NewItem,
     ) -> Result<Submitted, StoreError> {
         let p = self.prepare_item(actor, new).await?;
-        let actor_id = actor.map(|a| a.user_id);
         let at = now();
+        if matches!(self.db, Db::Sqlite(_)) {
+            // Many reporters at once on SQLite's single writer: written in groups.
+            let store = self.clone();
+            return self
+                .intake
+                .submit((p, actor.cloned(), at), move |group| async move {
+                    store.write_group(group).await
+                })
+                .await
+                .unwrap_or_else(|| {
+                    Err(StoreError::Interrupted {
+                        reason: "the write was cut short; the item may not be stored".into(),
+                    })
+                });
+        }
+        self.insert_one(&p, actor, at).await
+    }
+
+    /// One item in a transaction of its own.
+    async fn insert_one(
+        &self,
+        p: &Prepared,
+        actor: Option<&Actor>,
+        at: i64,
+    ) -> Result<Submitted, StoreError> {
+        let actor_id = actor.map(|a| a.user_id);
         let outcome: Result<Submitted, StoreError> = db!(self, |pool| {
             async {
                 let mut tx = pool.begin_write().await?;
-                let r = insert_prepared!(tx, &p, actor, actor_id, at);
+                let r = insert_prepared!(tx, p, actor, actor_id, at);
                 if matches!(r, Ok(Submitted { created: true, .. })) {
                     tx.commit().await?;
                 } else {
@@ -532,6 +564,42 @@ impl Store {
             .await
         });
         outcome
+    }
+
+    /// Writes a group of single items in one transaction and answers each. Should the
+    /// database refuse the transaction, each item is tried alone, so that one bad row fails
+    /// only itself.
+    async fn write_group(&self, group: Vec<Waiting<Queued, Result<Submitted, StoreError>>>) {
+        let outcome: Result<Vec<Result<Submitted, StoreError>>, StoreError> = db!(self, |pool| {
+            async {
+                let mut tx = pool.begin_write().await?;
+                let mut out = Vec::with_capacity(group.len());
+                for ((p, actor, at), _) in &group {
+                    let actor = actor.as_ref();
+                    out.push(insert_prepared!(tx, p, actor, actor.map(|a| a.user_id), *at));
+                }
+                tx.commit().await?;
+                Ok(out)
+            }
+            .await
+        });
+        match outcome {
+            Ok(out) => {
+                for ((_, reply), r) in group.into_iter().zip(out) {
+                    let _ = reply.send(r);
+                }
+            }
+            Err(e) if group.len() == 1 => {
+                if let Some((_, reply)) = group.into_iter().next() {
+                    let _ = reply.send(Err(e));
+                }
+            }
+            Err(_) => {
+                for ((p, actor, at), reply) in group {
+                    let _ = reply.send(self.insert_one(&p, actor.as_ref(), at).await);
+                }
+            }
+        }
     }
 
     /// Stores many items as [`Store::submit_item`] does each, but in one transaction: one

@@ -19,6 +19,10 @@ use crate::db::{BeginWrite, Db};
 use crate::model::now;
 use crate::{Store, StoreError};
 
+/// Jobs finished per statement in [`Store::complete_analyses`]: well under the bind-parameter
+/// limits of both backends (7 per audit row).
+const COMPLETE_CHUNK: usize = 256;
+
 /// A job leased to a worker, with what it needs to run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
@@ -178,85 +182,156 @@ impl Store {
     /// one lock and one commit for the batch, which is what lets the pipeline keep up with
     /// intake on SQLite's single writer. Per job, true when stored; false (nothing of that job
     /// written, the others still are) when its lease was lost to another worker.
+    ///
+    /// Statements are per batch wherever the rows allow (jobs, places, labels, audit), leaving
+    /// one per item (its own analysis): on SQLite every statement is a round trip to the
+    /// connection's thread, and those round trips, not the writes, were most of the cost.
     pub async fn complete_analyses(
         &self,
         done: &[(&Job, &AnalysisRecord)],
     ) -> Result<Vec<bool>, StoreError> {
         let at = now();
-        let mut stored = Vec::with_capacity(done.len());
+        let mut stored = vec![false; done.len()];
         if done.is_empty() {
             return Ok(stored);
         }
         crate::db::db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            for &(job, rec) in done {
-                let n = sqlx::query(
+            for (c, chunk) in done.chunks(COMPLETE_CHUNK).enumerate() {
+                // Jobs still ours: running, at the attempt we claimed. The others were taken
+                // over after our lease ran out, and nothing of theirs is written here.
+                let mut qb = sqlx::QueryBuilder::new(
                     "UPDATE jobs SET state = 'done', locked_until = NULL, last_error = NULL, \
-                     updated_at = $1 WHERE id = $2 AND state = 'running' AND attempts = $3",
-                )
-                .bind(at)
-                .bind(job.id)
-                .bind(job.attempts)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if n == 0 {
-                    // Lost to another worker: nothing of this job was written.
-                    stored.push(false);
+                     updated_at = ",
+                );
+                qb.push_bind(at);
+                qb.push(" WHERE state = 'running' AND (");
+                for (i, (job, _)) in chunk.iter().enumerate() {
+                    if i > 0 {
+                        qb.push(" OR ");
+                    }
+                    qb.push("(id = ");
+                    qb.push_bind(job.id);
+                    qb.push(" AND attempts = ");
+                    qb.push_bind(job.attempts);
+                    qb.push(")");
+                }
+                qb.push(") RETURNING id");
+                let ours: std::collections::HashSet<i64> = qb
+                    .build_query_scalar::<i64>()
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .into_iter()
+                    .collect();
+                let mine: Vec<(usize, &Job, &AnalysisRecord)> = chunk
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (job, _))| ours.contains(&job.id))
+                    .map(|(i, &(job, rec))| (c * COMPLETE_CHUNK + i, job, rec))
+                    .collect();
+                if mine.is_empty() {
                     continue;
                 }
-                let path: Option<String> = sqlx::query_scalar(
-                    "UPDATE items SET status = 'analyzed', status_reason = NULL, analysis = $1, \
-                     analyzed_at = $2, language = $3, spam_label = $4, spam_score = $5, \
-                     is_hidden = $6, sentiment = $7, topic = $8, text_masked = $9, search_text = $10 \
-                     WHERE id = $11 \
-                     RETURNING (SELECT path FROM units WHERE units.id = items.unit_id)",
-                )
-                .bind(rec.analysis.to_string())
-                .bind(at)
-                .bind(&rec.language)
-                .bind(&rec.spam_label)
-                .bind(rec.spam_score)
-                .bind(rec.is_hidden)
-                .bind(&rec.sentiment)
-                .bind(&rec.topic)
-                .bind(&rec.text_masked)
-                .bind(&rec.search_text)
-                .bind(job.item_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-                sqlx::query("DELETE FROM item_places WHERE item_id = $1")
-                    .bind(job.item_id)
-                    .execute(&mut *tx)
-                    .await?;
-                for (unit, span) in &rec.places {
+                for &(_, job, rec) in &mine {
                     sqlx::query(
-                        "INSERT INTO item_places (item_id, unit_id, span_start, span_end) \
-                         SELECT $1, id, $3, $4 FROM units WHERE id = $2 ON CONFLICT DO NOTHING",
+                        "UPDATE items SET status = 'analyzed', status_reason = NULL, analysis = $1, \
+                         analyzed_at = $2, language = $3, spam_label = $4, spam_score = $5, \
+                         is_hidden = $6, sentiment = $7, topic = $8, text_masked = $9, \
+                         search_text = $10 WHERE id = $11",
                     )
+                    .bind(rec.analysis.to_string())
+                    .bind(at)
+                    .bind(&rec.language)
+                    .bind(&rec.spam_label)
+                    .bind(rec.spam_score)
+                    .bind(rec.is_hidden)
+                    .bind(&rec.sentiment)
+                    .bind(&rec.topic)
+                    .bind(&rec.text_masked)
+                    .bind(&rec.search_text)
                     .bind(job.item_id)
-                    .bind(unit)
-                    .bind(span.start as i64)
-                    .bind(span.end as i64)
                     .execute(&mut *tx)
                     .await?;
                 }
+                let items: Vec<i64> = mine.iter().map(|m| m.1.item_id).collect();
+                let in_items = |qb: &mut sqlx::QueryBuilder<_>| {
+                    qb.push(" IN (");
+                    let mut ids = qb.separated(", ");
+                    for id in &items {
+                        ids.push_bind(*id);
+                    }
+                    qb.push(")");
+                };
+                let mut qb = sqlx::QueryBuilder::new(
+                    "SELECT i.id, un.path FROM items i JOIN units un ON un.id = i.unit_id \
+                     WHERE i.id",
+                );
+                in_items(&mut qb);
+                let paths: std::collections::HashMap<i64, String> =
+                    qb.build_query_as::<(i64, String)>().fetch_all(&mut *tx).await?.into_iter().collect();
+                // The places become exactly what this reading found, in units that exist.
+                let mut qb = sqlx::QueryBuilder::new("DELETE FROM item_places WHERE item_id");
+                in_items(&mut qb);
+                qb.build().execute(&mut *tx).await?;
+                let mut places: Vec<(i64, &str, i64, i64)> = Vec::new();
+                for &(_, job, rec) in &mine {
+                    for (unit, span) in &rec.places {
+                        places.push((job.item_id, unit.as_str(), span.start as i64, span.end as i64));
+                    }
+                }
+                if !places.is_empty() {
+                    let mut qb = sqlx::QueryBuilder::new("SELECT id FROM units WHERE id IN (");
+                    let mut ids = qb.separated(", ");
+                    for p in &places {
+                        ids.push_bind(p.1);
+                    }
+                    qb.push(")");
+                    let known: std::collections::HashSet<String> =
+                        qb.build_query_scalar::<String>().fetch_all(&mut *tx).await?.into_iter().collect();
+                    places.retain(|p| known.contains(p.1));
+                }
+                if !places.is_empty() {
+                    let mut qb = sqlx::QueryBuilder::new(
+                        "INSERT INTO item_places (item_id, unit_id, span_start, span_end) ",
+                    );
+                    qb.push_values(&places, |mut b, p| {
+                        b.push_bind(p.0).push_bind(p.1).push_bind(p.2).push_bind(p.3);
+                    });
+                    qb.push(" ON CONFLICT DO NOTHING");
+                    qb.build().execute(&mut *tx).await?;
+                }
                 // An officer's label outranks the pipeline: put the newest labels back.
-                crate::labels::reapply_labels!(tx, job.item_id)?;
-                audit!(
-                    tx,
-                    None::<i64>,
-                    "item.analyze",
-                    "item",
-                    job.item_id.to_string(),
-                    path,
-                    json!({
-                        "job": job.id, "attempt": job.attempts, "language": rec.language,
-                        "spam": rec.spam_label, "hidden": rec.is_hidden,
-                        "sentiment": rec.sentiment, "topic": rec.topic,
-                    })
-                )?;
-                stored.push(true);
+                let mut qb = sqlx::QueryBuilder::new("SELECT DISTINCT item_id FROM labels WHERE item_id");
+                in_items(&mut qb);
+                let labelled: Vec<i64> = qb.build_query_scalar().fetch_all(&mut *tx).await?;
+                for item in labelled {
+                    crate::labels::reapply_labels!(tx, item)?;
+                }
+                let mut qb = sqlx::QueryBuilder::new(
+                    "INSERT INTO audit_log (at, actor_user_id, action, entity, entity_id, \
+                     unit_path, details) ",
+                );
+                let audit_at = now();
+                qb.push_values(&mine, |mut b, &(_, job, rec)| {
+                    b.push_bind(audit_at)
+                        .push_bind(None::<i64>)
+                        .push_bind("item.analyze")
+                        .push_bind("item")
+                        .push_bind(job.item_id.to_string())
+                        .push_bind(paths.get(&job.item_id).cloned())
+                        .push_bind(
+                            json!({
+                                "job": job.id, "attempt": job.attempts, "language": rec.language,
+                                "spam": rec.spam_label, "hidden": rec.is_hidden,
+                                "sentiment": rec.sentiment, "topic": rec.topic,
+                            })
+                            .to_string(),
+                        );
+                });
+                qb.build().execute(&mut *tx).await?;
+                for (i, _, _) in mine {
+                    stored[i] = true;
+                }
             }
             tx.commit().await?;
         });

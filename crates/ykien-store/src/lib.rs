@@ -15,6 +15,7 @@ mod calendar;
 mod cases;
 mod db;
 mod error;
+mod group_commit;
 mod items;
 mod jobs;
 mod labels;
@@ -71,6 +72,8 @@ use db::{Db, db};
 #[derive(Clone, Debug)]
 pub struct Store {
     db: Db,
+    /// Single items waiting to be written together (SQLite), see [`group_commit`].
+    intake: std::sync::Arc<items::IntakeQueue>,
 }
 
 impl Store {
@@ -78,6 +81,7 @@ impl Store {
     pub async fn open(cfg: &DbConfig) -> Result<Store, StoreError> {
         Ok(Store {
             db: db::open(cfg).await?,
+            intake: Default::default(),
         })
     }
 
@@ -130,4 +134,21 @@ impl Store {
 }
 // --- officers' workspace: one module per area (each adds its own `pub use` below it) ---
 mod dashboard;
+pub use dashboard::{
+    AlertFigures, CaseFigures, Change, ChildFigures, Dashboard, DashboardQuery, FeedFigures, Keyed,
+    MAX_DASHBOARD_DAYS,
+};
 mod taxonomy;
+mod cases_board;
+pub use cases_board::{
+    Assignee, AssigneeFilter, Board, BoardCase, BoardColumn, BoardFilter, CaseView, Due,
+    Forwarded, TimelineEntry, TimelineEvent, WorkingDays,
+};
+pub use taxonomy::{MAX_TAXONOMY_BYTES, TaxonomyVersion, may_edit_taxonomy};
+mod item_list;
+pub use item_list::{
+    FACET_CAP, FacetCount, Facets, ItemCase, ItemFilter, ItemPage, ItemPlace, MAX_OFFSET, MAX_PAGE,
+    STATUS_VALUES,
+};
+mod admin;
+pub use admin::UnitCount;

@@ -13,6 +13,7 @@ const VI: &[&str] = &[
     include_str!("../i18n/items.vi.toml"),
     include_str!("../i18n/cases.vi.toml"),
     include_str!("../i18n/admin.vi.toml"),
+    include_str!("../i18n/taxonomy.vi.toml"),
 ];
 const EN: &[&str] = &[
     include_str!("../i18n/en.toml"),
@@ -20,6 +21,7 @@ const EN: &[&str] = &[
     include_str!("../i18n/items.en.toml"),
     include_str!("../i18n/cases.en.toml"),
     include_str!("../i18n/admin.en.toml"),
+    include_str!("../i18n/taxonomy.en.toml"),
 ];
 
 /// Cookie that remembers an explicit language choice.

@@ -60,6 +60,25 @@ pub enum Access {
     /// `{id}` in the path is an alert id; outside the actor's subtree the answer is 404;
     /// roles that do not handle alerts (officers and above do) get 403.
     Alert,
+    // --- admin: access kinds of the administration pages ---
+    /// A handler's page or form (officers, leaders and admins; other roles get 403); a unit
+    /// named in the form outside the actor's subtree answers 404.
+    Handler,
+    /// An admin's page or form (accounts and units; other roles get 403); a unit named in the
+    /// form outside the actor's subtree answers 404.
+    Admin,
+    /// `{id}` in the path is an alert rule or keyword watch id; outside the actor's subtree
+    /// the answer is 404; roles that do not handle get 403.
+    Rule,
+    /// `{id}` in the path is an alert delivery channel (recipient) id; outside the actor's
+    /// subtree the answer is 404; roles that do not handle get 403.
+    Channel,
+    /// `{id}` in the path is a feed source id to change; outside the actor's subtree the
+    /// answer is 404; roles that do not handle get 403.
+    SourceToHandle,
+    /// `{id}` in the path is a user id; outside the actor's subtree the answer is 404; roles
+    /// that do not manage users (admins do) get 403.
+    User,
 }
 
 /// How a route answers, which decides what "not signed in" and "bad token" look like.
@@ -126,7 +145,7 @@ pub fn table() -> Vec<RouteSpec> {
         r("POST", "/logout", Actor, Form, || {
             post(pages::login::logout)
         }),
-        r("GET", "/", Actor, Page, || get(pages::units::home)),
+        r("GET", "/", Actor, Page, || get(pages::dashboard::home)),
         r("GET", "/units/{id}", Unit, Page, || get(pages::units::unit)),
         r("GET", "/api/v1/me", Actor, Api, || get(api::me)),
         r("GET", "/api/v1/units/{id}", Unit, Api, || get(api::unit)),
@@ -303,9 +322,115 @@ pub fn table() -> Vec<RouteSpec> {
             post(api::alerts::close)
         }),
         // --- dashboard: per unit, drill-down, map ---
+        r("GET", "/dashboard", Actor, Page, || {
+            get(pages::dashboard::home)
+        }),
+        r("GET", "/dashboard/{id}", Unit, Page, || {
+            get(pages::dashboard::show)
+        }),
+        r("GET", "/dashboard/{id}/map", Unit, Page, || {
+            get(pages::dashboard::map)
+        }),
         // --- items pages: list, search, facets, detail, labels ---
+        r("GET", "/items", Actor, Page, || get(pages::items::index)),
+        r("GET", "/items/{id}", Item, Page, || get(pages::items::show)),
+        r("POST", "/items/{id}/labels", ItemToHandle, Form, || {
+            post(pages::items::label)
+        }),
         // --- cases pages: board, detail, timeline, forwarding, replies ---
+        r("GET", "/cases", Actor, Page, || get(pages::cases::board)),
+        r("GET", "/cases/new", Handler, Page, || {
+            get(pages::cases::new_form)
+        }),
+        r("POST", "/cases", Handler, Form, || {
+            post(pages::cases::create)
+        }),
+        r("GET", "/cases/{id}", Case, Page, || get(pages::cases::show)),
+        r("POST", "/cases/{id}/transition", Case, Form, || {
+            post(pages::cases::transition)
+        }),
+        r("POST", "/cases/{id}/assign", Case, Form, || {
+            post(pages::cases::assign)
+        }),
+        r("POST", "/cases/{id}/comments", Case, Form, || {
+            post(pages::cases::comment)
+        }),
         // --- admin: alert rules, sources, taxonomy, users and units ---
+        // (taxonomy: read by everyone signed in; the store refuses changes from all but the
+        // city's admins and leaders, 403)
+        r("GET", "/admin/taxonomy", Actor, Page, || {
+            get(pages::admin::taxonomy::show)
+        }),
+        r("POST", "/admin/taxonomy", Actor, Form, || {
+            // The whole taxonomy text, URL-encoded: more than the default body limit.
+            post(pages::admin::taxonomy::save)
+                .layer(DefaultBodyLimit::max(pages::admin::taxonomy::MAX_FORM_BYTES))
+        }),
+        r("POST", "/admin/taxonomy/activate", Actor, Form, || {
+            post(pages::admin::taxonomy::activate)
+        }),
+        r("GET", "/admin", Actor, Page, || get(pages::admin::index)),
+        r("GET", "/alerts/{id}", Alert, Page, || {
+            get(pages::alerts::show)
+        }),
+        r("POST", "/alerts/{id}/acknowledge", Alert, Form, || {
+            post(pages::alerts::acknowledge)
+        }),
+        r("POST", "/alerts/{id}/close", Alert, Form, || {
+            post(pages::alerts::close)
+        }),
+        r("GET", "/admin/rules", Handler, Page, || {
+            get(pages::admin::rules::index)
+        }),
+        r("POST", "/admin/rules", Handler, Form, || {
+            post(pages::admin::rules::create)
+        }),
+        r("POST", "/admin/rules/{id}/enabled", Rule, Form, || {
+            post(pages::admin::rules::set_enabled)
+        }),
+        r("POST", "/admin/rules/{id}/delete", Rule, Form, || {
+            post(pages::admin::rules::delete)
+        }),
+        r("POST", "/admin/channels", Handler, Form, || {
+            post(pages::admin::rules::create_channel)
+        }),
+        r("POST", "/admin/channels/{id}/delete", Channel, Form, || {
+            post(pages::admin::rules::delete_channel)
+        }),
+        r("GET", "/admin/sources", Actor, Page, || {
+            get(pages::admin::sources::index)
+        }),
+        r("POST", "/admin/sources", Handler, Form, || {
+            post(pages::admin::sources::create)
+        }),
+        r("GET", "/admin/sources/{id}", Source, Page, || {
+            get(pages::admin::sources::show)
+        }),
+        r(
+            "POST",
+            "/admin/sources/{id}/delete",
+            SourceToHandle,
+            Form,
+            || post(pages::admin::sources::delete),
+        ),
+        r("GET", "/admin/users", Admin, Page, || {
+            get(pages::admin::users::index)
+        }),
+        r("POST", "/admin/users", Admin, Form, || {
+            post(pages::admin::users::create)
+        }),
+        r("POST", "/admin/users/{id}/disabled", User, Form, || {
+            post(pages::admin::users::set_disabled)
+        }),
+        r("POST", "/admin/users/{id}/password", User, Form, || {
+            post(pages::admin::users::reset_password)
+        }),
+        r("GET", "/admin/units", Admin, Page, || {
+            get(pages::admin::units::index)
+        }),
+        r("POST", "/admin/units", Admin, Form, || {
+            post(pages::admin::units::create_area)
+        }),
     ]
 }
 
@@ -339,6 +464,10 @@ mod tests {
                         | Access::Attachment
                         | Access::Import
                         | Access::Alert
+                        | Access::Rule
+                        | Access::Channel
+                        | Access::SourceToHandle
+                        | Access::User
                 ),
                 a.path.contains("{id}"),
                 "unit, item, case and source routes and only they take {{id}}: {a:?}"

@@ -107,6 +107,11 @@ enum Command {
         #[command(subcommand)]
         cmd: cli::alerts::AlertsCmd,
     },
+    /// Topic taxonomy: show, export, import a new version, activate one, list versions
+    Taxonomy {
+        #[command(subcommand)]
+        cmd: cli::taxonomy::TaxonomyCmd,
+    },
 }
 
 fn main() -> std::process::ExitCode {
@@ -145,5 +150,6 @@ fn run(args: Cli) -> anyhow::Result<()> {
         Command::Feeds { cmd } => cli::runtime()?.block_on(cli::feeds::run(&g, cmd)),
         Command::Cases { cmd } => cli::runtime()?.block_on(cli::cases::run(&g, cmd)),
         Command::Alerts { cmd } => cli::runtime()?.block_on(cli::alerts::run(&g, cmd)),
+        Command::Taxonomy { cmd } => cli::runtime()?.block_on(cli::taxonomy::run(&g, cmd)),
     }
 }

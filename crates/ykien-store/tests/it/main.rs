@@ -70,9 +70,18 @@ on_both_backends!(
     attachments_are_sniffed_limited_scoped_and_audited,
     imports_are_scoped_and_resume_from_their_cursor,
     // --- dashboard ---
+    dashboard_counts_both_periods_by_day_topic_sentiment_and_unit,
+    dashboard_is_scoped_and_checks_its_period,
     // --- items pages ---
+    item_list_filters_facets_pages_and_scopes,
+    item_places_and_case_are_scoped,
     // --- cases pages ---
+    case_board_groups_filters_and_scopes,
+    case_view_shows_timeline_due_forwarding_and_answer,
     // --- admin ---
+    unit_tree_counts_are_scoped_ordered_and_for_admins,
+    taxonomy_versions_are_guarded_audited_and_one_active,
+    topic_counts_are_scoped,
 );
 
 /// Failures that do not need a working database: both backends' error paths.

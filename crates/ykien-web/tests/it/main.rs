@@ -78,4 +78,20 @@ on_both_backends!(
     intake::web_import_shows_progress_and_the_rows_not_taken,
     // --- alerts ---
     alerts::api_and_page_show_alerts_in_scope,
+    // --- dashboard ---
+    dashboard::every_role_sees_its_units_figures_and_drills_down,
+    // --- items pages ---
+    items_pages::items_list_filters_facets_and_pages,
+    items_pages::item_page_explains_and_labels_are_audited,
+    // --- cases pages ---
+    cases_pages::cases_pages_run_a_case_through_its_workflow,
+    cases_pages::cases_pages_are_scoped_for_every_role,
+    // --- admin pages ---
+    admin_pages::index_lists_the_sections_of_each_role,
+    admin_pages::officer_edits_alert_rules_and_recipients,
+    admin_pages::alert_inbox_filters_acknowledges_and_closes,
+    admin_pages::sources_show_their_fetches_and_handlers_manage_them,
+    admin_pages::admin_manages_accounts_and_areas,
+    // --- taxonomy ---
+    taxonomy_pages::taxonomy_editor_checks_saves_activates_and_guards,
 );

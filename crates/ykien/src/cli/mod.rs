@@ -14,6 +14,7 @@ pub mod logging;
 pub mod model;
 pub mod search;
 pub mod serve;
+pub mod taxonomy;
 pub mod text;
 pub mod token;
 pub mod units;

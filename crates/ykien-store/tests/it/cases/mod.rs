@@ -31,3 +31,5 @@ pub use admin::*;
 pub use cases_board::*;
 pub use dashboard::*;
 pub use item_list::*;
+mod taxonomy;
+pub use taxonomy::*;

@@ -19,3 +19,4 @@ pub mod admin_pages;
 pub mod cases_pages;
 pub mod dashboard;
 pub mod items_pages;
+pub mod taxonomy_pages;

@@ -1,5 +1,5 @@
-//! The home page shows the user's own unit and the units directly below it, as the store
-//! scopes them.
+//! Unit pages show a unit and the units directly below it, as the store scopes them; the home
+//! page is the dashboard of the user's own unit (see `dashboard.rs`).
 
 use ykien_core::Role;
 
@@ -30,7 +30,9 @@ pub async fn home_shows_the_unit_and_its_children(b: Backend) {
         .unwrap();
 
     let city = sign_in(&app, "city@example.org", PW).await;
-    let html = get_text(&city, app.url("/")).await;
+    let home = get_text(&city, app.url("/")).await;
+    assert!(home.contains("<h1>Thành phố Hà Nội</h1>") && home.contains("data-figure=\"items\""));
+    let html = get_text(&city, app.url("/units/01")).await;
     assert!(html.contains("<h1>Thành phố Hà Nội</h1>"));
     assert_eq!(
         count(&html),
@@ -45,7 +47,7 @@ pub async fn home_shows_the_unit_and_its_children(b: Backend) {
     assert!(ward.text().await.unwrap().contains("Tổ dân phố số 7"));
 
     let officer = sign_in(&app, "ward@example.org", PW).await;
-    let html = get_text(&officer, app.url("/")).await;
+    let html = get_text(&officer, app.url("/units/00004")).await;
     assert!(html.contains("<h1>Phường Ba Đình</h1>"));
     assert!(html.contains("Tổ dân phố số 7"));
     assert!(
@@ -67,7 +69,7 @@ pub async fn home_shows_the_unit_and_its_children(b: Backend) {
         assert_eq!(res.status(), 404, "{id}");
     }
     // English labels, same data.
-    let en = get_text(&officer, app.url("/?lang=en")).await;
-    assert!(en.contains("Your unit") && en.contains("Officer") && en.contains("Phường Ba Đình"));
+    let en = get_text(&officer, app.url("/units/00004?lang=en")).await;
+    assert!(en.contains("Units below") && en.contains("Phường Ba Đình"));
     app.cleanup().await;
 }

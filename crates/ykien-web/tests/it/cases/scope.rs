@@ -165,7 +165,9 @@ fn case_body(spec: &RouteSpec, f: &CaseFixture) -> (serde_json::Value, u16) {
     }
 }
 
-/// Sends a case route as the caller (bearer token), with a JSON body for posts.
+/// Sends a case route as the caller: over the API with the bearer token and a JSON body for
+/// posts; a page or form with the session cookie, a form's fields taken from the same body
+/// (with the session's CSRF token unless `csrf` is false).
 async fn send_case(
     app: &App,
     who: &Caller,
@@ -173,10 +175,41 @@ async fn send_case(
     id: &str,
     body: &serde_json::Value,
 ) -> reqwest::Response {
+    send_case_with(app, who, spec, id, body, true).await
+}
+
+async fn send_case_with(
+    app: &App,
+    who: &Caller,
+    spec: &RouteSpec,
+    id: &str,
+    body: &serde_json::Value,
+    csrf: bool,
+) -> reqwest::Response {
     let c = app.bare();
-    let mut req = request(&c, app, spec, &path_for(spec, id)).bearer_auth(&who.token);
-    if spec.method == "POST" {
-        req = req.json(body);
+    let mut req = request(&c, app, spec, &path_for(spec, id));
+    if spec.kind == Kind::Api {
+        req = req.bearer_auth(&who.token);
+        if spec.method == "POST" {
+            req = req.json(body);
+        }
+    } else {
+        req = req.header("cookie", &who.cookie);
+        if spec.method == "POST" {
+            let mut fields = vec![(
+                "csrf".to_string(),
+                if csrf { who.csrf.clone() } else { String::new() },
+            )];
+            for (k, v) in body.as_object().into_iter().flatten() {
+                let v = match v {
+                    serde_json::Value::Null => String::new(),
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                fields.push((k.clone(), v));
+            }
+            req = req.form(&fields);
+        }
     }
     req.send().await.unwrap()
 }
@@ -303,6 +336,8 @@ pub async fn every_route_for_every_role(b: Backend) {
     let alerts = seed_alerts(&app).await;
     let mut outside_alerts = 0;
     let intake = seed_intake(&app, &items).await;
+    let admin = seed_admin(&app, &sources).await;
+    let mut outside_admin = 0;
     let mut outside_sources = 0;
     let routes = table();
     assert!(
@@ -335,7 +370,11 @@ pub async fn every_route_for_every_role(b: Backend) {
                             let res = send(&app, &who, spec, spec.path, None).await;
                             assert_eq!(res.status(), 403, "{ctx}: no CSRF token");
                             // …accepted with it (a fresh session: the form may end it).
-                            let again = caller(&app, role, level, 1000 + n).await;
+                            // (one account per form route and caller: e-mails are unique)
+                            let route = routes.iter().position(|r| std::ptr::eq(r, spec));
+                            let again =
+                                caller(&app, role, level, 1000 * (1 + route.unwrap_or(0)) + n)
+                                    .await;
                             let res = send(&app, &again, spec, spec.path, Some(&again.csrf)).await;
                             assert!(
                                 res.status().is_redirection() || res.status().is_success(),
@@ -491,8 +530,14 @@ pub async fn every_route_for_every_role(b: Backend) {
                                 .expect("a second case"),
                         };
                         let (body, ok) = case_body(spec, &fixture);
+                        // A form that worked redirects to the case (post/redirect/get).
+                        let ok = if spec.kind == Kind::Form { 303 } else { ok };
                         anonymous_is_turned_away(&app, spec, &path_for(spec, &own)).await;
                         let handler = may_handle(&who);
+                        if spec.kind == Kind::Form {
+                            let res = send_case_with(&app, &who, spec, &own, &body, false).await;
+                            assert_eq!(res.status(), 403, "{ctx}: no CSRF token");
+                        }
                         let res = send_case(&app, &who, spec, &own, &body).await;
                         let status = res.status();
                         assert_eq!(
@@ -516,7 +561,7 @@ pub async fn every_route_for_every_role(b: Backend) {
                         {
                             let res = send_case(&app, &who, spec, id, &body).await;
                             assert_eq!(res.status(), 404, "{ctx}: case {id} must be invisible");
-                            answers.push(res.text().await.unwrap());
+                            answers.push(main_part(&res.text().await.unwrap()));
                         }
                         assert!(
                             answers.windows(2).all(|w| w[0] == w[1]),
@@ -543,7 +588,7 @@ pub async fn every_route_for_every_role(b: Backend) {
                         {
                             let res = send(&app, &who, spec, &path_for(spec, id), None).await;
                             assert_eq!(res.status(), 404, "{ctx}: source {id} must be invisible");
-                            answers.push(res.text().await.unwrap());
+                            answers.push(main_part(&res.text().await.unwrap()));
                         }
                         assert!(
                             answers.windows(2).all(|w| w[0] == w[1]),
@@ -586,10 +631,16 @@ pub async fn every_route_for_every_role(b: Backend) {
                         let own = items.normal[who.level.unit].to_string();
                         anonymous_is_turned_away(&app, spec, &path_for(spec, &own)).await;
                         let handler = may_handle(&who);
+                        // The items page's form redirects to the item (post/redirect/get).
+                        let ok = if spec.kind == Kind::Form { 303 } else { 201 };
+                        if spec.kind == Kind::Form {
+                            let res = send_case_with(&app, &who, spec, &own, &body, false).await;
+                            assert_eq!(res.status(), 403, "{ctx}: no CSRF token");
+                        }
                         let res = send_case(&app, &who, spec, &own, &body).await;
                         assert_eq!(
                             res.status(),
-                            if handler { 201 } else { 403 },
+                            if handler { ok } else { 403 },
                             "{ctx}: own unit's item"
                         );
                         let restricted = items.restricted[who.level.unit].to_string();
@@ -597,12 +648,12 @@ pub async fn every_route_for_every_role(b: Backend) {
                             matches!(role, Role::Admin | Role::Leader | Role::Officer);
                         let res = send_case(&app, &who, spec, &restricted, &body).await;
                         let status = res.status();
-                        let restricted_body = res.text().await.unwrap();
+                        let restricted_body = main_part(&res.text().await.unwrap());
                         assert_eq!(
                             status,
                             match (need_to_know, handler) {
                                 (false, _) => 404,
-                                (true, true) => 201,
+                                (true, true) => ok,
                                 (true, false) => 403,
                             },
                             "{ctx}: restricted item"
@@ -625,7 +676,7 @@ pub async fn every_route_for_every_role(b: Backend) {
                         {
                             let res = send_case(&app, &who, spec, id, &body).await;
                             assert_eq!(res.status(), 404, "{ctx}: item {id} must be invisible");
-                            answers.push(res.text().await.unwrap());
+                            answers.push(main_part(&res.text().await.unwrap()));
                         }
                         assert!(
                             answers.windows(2).all(|w| w[0] == w[1]),
@@ -666,10 +717,22 @@ pub async fn every_route_for_every_role(b: Backend) {
                             .expect("an alert in the caller's unit")
                             .to_string();
                         anonymous_is_turned_away(&app, spec, &path_for(spec, &own)).await;
-                        let res = send(&app, &who, spec, &path_for(spec, &own), None).await;
+                        // Forms (the inbox's acknowledge and close) need the session's token
+                        // and answer with a redirect back to the alert.
+                        let form = spec.kind == Kind::Form;
+                        let csrf = form.then_some(who.csrf.as_str());
+                        if form {
+                            let res = send(&app, &who, spec, &path_for(spec, &own), None).await;
+                            assert_eq!(res.status(), 403, "{ctx}: no CSRF token");
+                        }
+                        let res = send(&app, &who, spec, &path_for(spec, &own), csrf).await;
                         assert_eq!(
                             res.status(),
-                            if may_handle(&who) { 200 } else { 403 },
+                            match (may_handle(&who), form) {
+                                (false, _) => 403,
+                                (true, false) => 200,
+                                (true, true) => 303,
+                            },
                             "{ctx}: own unit's alert"
                         );
                         let outside: Vec<String> = who
@@ -685,14 +748,22 @@ pub async fn every_route_for_every_role(b: Backend) {
                             .map(String::as_str)
                             .chain(MISSING_ITEMS.iter().copied())
                         {
-                            let res = send(&app, &who, spec, &path_for(spec, id), None).await;
+                            let res = send(&app, &who, spec, &path_for(spec, id), csrf).await;
                             assert_eq!(res.status(), 404, "{ctx}: alert {id} must be invisible");
-                            answers.push(res.text().await.unwrap());
+                            answers.push(main_part(&res.text().await.unwrap()));
                         }
                         assert!(
                             answers.windows(2).all(|w| w[0] == w[1]),
                             "{ctx}: 404 bodies differ: {answers:?}"
                         );
+                    }
+                    Access::Handler
+                    | Access::Admin
+                    | Access::Rule
+                    | Access::Channel
+                    | Access::SourceToHandle
+                    | Access::User => {
+                        outside_admin += admin_route(&app, &who, spec, &admin, &ctx).await;
                     }
                     Access::Attachment | Access::Importer | Access::Import => {
                         intake_route(&app, &who, spec, &items, &intake, &ctx).await;
@@ -753,6 +824,15 @@ pub async fn every_route_for_every_role(b: Backend) {
         assert!(
             outside_alerts >= Role::ALL.len() * LEVELS.len(),
             "alerts outside the scope were tried ({outside_alerts})"
+        );
+    }
+    if routes
+        .iter()
+        .any(|r| matches!(r.access, Access::Rule | Access::Channel | Access::User))
+    {
+        assert!(
+            outside_admin >= Role::ALL.len() * LEVELS.len(),
+            "admin records outside the scope were tried ({outside_admin})"
         );
     }
     if routes.iter().any(|r| r.access == Access::Case) {
@@ -974,4 +1054,272 @@ async fn intake_route(
         answers.windows(2).all(|w| w[0] == w[1]),
         "{ctx}: 404 bodies differ: {answers:?}"
     );
+}
+
+// --- admin: the administration pages (rules, channels, sources, accounts, units) ---
+
+/// Admin records in every unit the levels name (units not in the database hold none); the
+/// sources are those of [`seed_sources`].
+struct AdminSeed {
+    rules: HashMap<&'static str, i64>,
+    channels: HashMap<&'static str, i64>,
+    users: HashMap<&'static str, i64>,
+    sources: HashMap<&'static str, i64>,
+}
+
+/// A number no other admin record of this run has, for unique names and addresses.
+fn admin_tag() -> usize {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// A rule, a channel or an account made by the system in `unit` (None where the unit is not
+/// in the database).
+async fn admin_record(app: &App, access: Access, unit: &str) -> Option<i64> {
+    let n = admin_tag();
+    match access {
+        Access::Rule => app
+            .store
+            .create_rule(
+                None,
+                &ykien_store::NewRule {
+                    unit: unit.to_string(),
+                    name: format!("Quy tắc thử {n}"),
+                    kind: ykien_store::RuleKind::Keyword,
+                    topic: None,
+                    terms: vec!["ngập".into()],
+                    threshold: 1,
+                    window_secs: 3600,
+                    negative_only: false,
+                    severity: ykien_store::AlertSeverity::Normal,
+                },
+            )
+            .await
+            .ok()
+            .map(|r| r.id),
+        Access::Channel => app
+            .store
+            .create_channel(
+                None,
+                &ykien_store::NewAlertChannel {
+                    unit: unit.to_string(),
+                    rule_id: None,
+                    kind: ykien_store::ChannelKind::Email,
+                    target: format!("nhan-{n}@example.org"),
+                    secret: None,
+                    min_severity: ykien_store::AlertSeverity::Normal,
+                },
+            )
+            .await
+            .ok()
+            .map(|c| c.id),
+        Access::SourceToHandle => app
+            .store
+            .add_source(
+                None,
+                ykien_store::NewSource {
+                    unit: unit.to_string(),
+                    kind: ykien_store::SourceKind::Rss,
+                    url: format!("https://example.invalid/admin/{n}.xml"),
+                    name: format!("Nguồn quản trị {n}"),
+                    poll_interval: std::time::Duration::from_secs(3600),
+                },
+            )
+            .await
+            .ok()
+            .map(|s| s.id),
+        Access::User => app
+            .store
+            .create_user(
+                None,
+                ykien_store::NewUser {
+                    name: format!("Người dùng thử {n}"),
+                    email: Some(format!("nguoi-{n}@example.org")),
+                    phone: None,
+                    password: None,
+                    role: Role::Viewer,
+                    unit: unit.to_string(),
+                    member_org: None,
+                },
+            )
+            .await
+            .ok()
+            .map(|u| u.id),
+        other => panic!("{other:?} is not an admin record"),
+    }
+}
+
+async fn seed_admin(app: &App, sources: &HashMap<&'static str, i64>) -> AdminSeed {
+    let mut seed = AdminSeed {
+        rules: HashMap::new(),
+        channels: HashMap::new(),
+        users: HashMap::new(),
+        sources: sources.clone(),
+    };
+    for level in LEVELS {
+        for unit in std::iter::once(&level.unit).chain(level.outside) {
+            for (access, map) in [
+                (Access::Rule, &mut seed.rules),
+                (Access::Channel, &mut seed.channels),
+                (Access::User, &mut seed.users),
+            ] {
+                if !map.contains_key(unit)
+                    && let Some(id) = admin_record(app, access, unit).await
+                {
+                    map.insert(*unit, id);
+                }
+            }
+        }
+    }
+    seed
+}
+
+/// A valid form for a handler's or admin's form route, naming `unit`.
+fn admin_form(path: &str, unit: &str, csrf: &str) -> Vec<(&'static str, String)> {
+    let n = admin_tag();
+    let mut f = vec![("csrf", csrf.to_string()), ("unit", unit.to_string())];
+    let more: Vec<(&'static str, String)> = match path {
+        "/admin/rules" => vec![
+            ("name", format!("Theo dõi thử {n}")),
+            ("kind", "keyword".into()),
+            ("terms", "ngập úng".into()),
+            ("severity", "normal".into()),
+        ],
+        "/admin/channels" => vec![
+            ("kind", "email".into()),
+            ("target", format!("kenh-{n}@example.org")),
+            ("min_severity", "normal".into()),
+        ],
+        "/admin/sources" => vec![
+            ("name", format!("Nguồn thử {n}")),
+            ("url", format!("https://example.invalid/form/{n}.xml")),
+            ("kind", "rss".into()),
+            ("every_minutes", "60".into()),
+        ],
+        "/admin/users" => vec![
+            ("name", format!("Tài khoản thử {n}")),
+            ("email", format!("tk-{n}@example.org")),
+            ("role", "viewer".into()),
+            ("password", "mat-khau-du-dai".into()),
+        ],
+        "/admin/units" => vec![("name", format!("Khu thử {n}")), ("kind", "Thôn".into())],
+        // --- cases pages: opening a case ---
+        "/cases" => vec![("title", format!("Vụ việc thử {n}"))],
+        other => panic!("the scope test needs a form for {other}"),
+    };
+    f.extend(more);
+    f
+}
+
+/// Checks one admin route for one caller; returns how many out-of-scope records it tried.
+async fn admin_route(
+    app: &App,
+    who: &Caller,
+    spec: &RouteSpec,
+    seed: &AdminSeed,
+    ctx: &str,
+) -> usize {
+    let allowed = match spec.access {
+        Access::Admin | Access::User => who.role == Role::Admin,
+        _ => may_handle(who),
+    };
+    let ok = |s: reqwest::StatusCode| s.is_success() || s.is_redirection();
+    let c = app.bare();
+    let post = |path: String, fields: Vec<(&'static str, String)>| {
+        request(&c, app, spec, &path)
+            .header("cookie", &who.cookie)
+            .form(&fields)
+            .send()
+    };
+    let mut answers = Vec::new();
+    let mut tried = 0;
+    match spec.access {
+        Access::Handler | Access::Admin if spec.kind == Kind::Page => {
+            anonymous_is_turned_away(app, spec, spec.path).await;
+            let res = send(app, who, spec, spec.path, None).await;
+            assert_eq!(res.status(), if allowed { 200 } else { 403 }, "{ctx}");
+        }
+        Access::Handler | Access::Admin => {
+            anonymous_is_turned_away(app, spec, spec.path).await;
+            // Areas go under a commune: Ba Đình is in both levels' subtrees.
+            let own = if spec.path == "/admin/units" {
+                "00004"
+            } else {
+                who.level.unit
+            };
+            let res = post(spec.path.to_string(), admin_form(spec.path, own, ""))
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 403, "{ctx}: no CSRF token");
+            let res = post(spec.path.to_string(), admin_form(spec.path, own, &who.csrf))
+                .await
+                .unwrap();
+            let s = res.status();
+            let body = res.text().await.unwrap();
+            assert!(
+                if allowed { ok(s) } else { s == 403 },
+                "{ctx}: own unit: {s} {}",
+                main_part(&body)
+            );
+            for unit in who.level.outside.iter().chain(MISSING) {
+                let res = post(
+                    spec.path.to_string(),
+                    admin_form(spec.path, unit, &who.csrf),
+                )
+                .await
+                .unwrap();
+                assert_eq!(res.status(), 404, "{ctx}: unit {unit} must be invisible");
+                answers.push(main_part(&res.text().await.unwrap()));
+            }
+        }
+        _ => {
+            let own = admin_record(app, spec.access, who.level.unit)
+                .await
+                .expect("a record in the caller's unit")
+                .to_string();
+            let fields = |csrf: &str| {
+                vec![
+                    ("csrf", csrf.to_string()),
+                    ("enabled", "false".to_string()),
+                    ("disabled", "true".to_string()),
+                ]
+            };
+            anonymous_is_turned_away(app, spec, &path_for(spec, &own)).await;
+            let res = post(path_for(spec, &own), fields("")).await.unwrap();
+            assert_eq!(res.status(), 403, "{ctx}: no CSRF token");
+            let res = post(path_for(spec, &own), fields(&who.csrf)).await.unwrap();
+            let s = res.status();
+            assert!(
+                if allowed { ok(s) } else { s == 403 },
+                "{ctx}: own unit's record: {s}"
+            );
+            let map = match spec.access {
+                Access::Rule => &seed.rules,
+                Access::Channel => &seed.channels,
+                Access::User => &seed.users,
+                _ => &seed.sources,
+            };
+            let outside: Vec<String> = who
+                .level
+                .outside
+                .iter()
+                .filter_map(|u| map.get(u).map(i64::to_string))
+                .collect();
+            tried = outside.len();
+            for id in outside
+                .iter()
+                .map(String::as_str)
+                .chain(MISSING_ITEMS.iter().copied())
+            {
+                let res = post(path_for(spec, id), fields(&who.csrf)).await.unwrap();
+                assert_eq!(res.status(), 404, "{ctx}: record {id} must be invisible");
+                answers.push(main_part(&res.text().await.unwrap()));
+            }
+        }
+    }
+    assert!(
+        answers.windows(2).all(|w| w[0] == w[1]),
+        "{ctx}: 404 bodies differ: {answers:?}"
+    );
+    tried
 }
