@@ -35,8 +35,9 @@ export default async function (t) {
   const officer = await t.login(office, 'officer');
   const item = await fileReport(t, officer, `Đèn chiếu sáng ngõ 12 phố Đội Cấn hỏng đã một tuần (${stamp}).`);
 
-  // Open a case over the report: the form offers the item, ticked, and the ward.
-  await officer.goto(`/cases/new?item=${item}`);
+  // Open a case over the report from the item's page: the form offers the item, ticked.
+  await officer.goto(`/items/${item}`);
+  await Promise.all([officer.waitForNavigation(), officer.click(`a[href="/cases/new?item=${item}"]`)]);
   t.check(await officer.isChecked(`input[name=item][value="${item}"]`), 'the report is offered, ticked');
   await officer.fill('#title', `Đèn chiếu sáng ngõ 12 Đội Cấn hỏng ${stamp}`);
   await officer.check('input[name=severity][value=urgent]');

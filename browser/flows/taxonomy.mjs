@@ -29,12 +29,10 @@ export default async function (t) {
   const original = await admin.inputValue('#tax-source');
   t.check(original.includes('id = "environment"'), 'the editor holds the taxonomy text');
   await t.shot(admin, 'taxonomy-admin-vi');
-  await admin.locator('#tax-source').screenshot({ path: '/tmp/tax-source.png' }); // TEMP
-  await admin.locator('table.tax-table').first().screenshot({ path: '/tmp/tax-table.png' }); // TEMP
 
   // A mistake: an id with capitals and diacritics is reported with its line.
   await admin.fill('#tax-source', original.replace('id = "environment"', 'id = "Môi trường"'));
-  await submit(admin, 'form[action="/admin/taxonomy"] button[type=submit]');
+  await submit(admin, 'form[aria-labelledby="tax-edit"] button[type=submit]');
   t.check(await admin.isVisible('#tax-problems'), 'the mistake is listed');
   const said = (await admin.textContent('#tax-problems')) || '';
   t.check(/Dòng \d+/.test(said), `the mistake names its line: "${said}"`);
@@ -46,7 +44,7 @@ export default async function (t) {
   await admin.fill('#tax-source', withSeed(original, 'environment', term));
   await admin.fill('#tax-note', `Thêm từ khóa ${stamp}`);
   await admin.check('input[name=activate]');
-  await submit(admin, 'form[action="/admin/taxonomy"] button[type=submit]');
+  await submit(admin, 'form[aria-labelledby="tax-edit"] button[type=submit]');
   t.check(/\/admin\/taxonomy\?done=saved_active&v=\d+/.test(admin.url()), `saved and in use, got ${admin.url()}`);
   t.check(await admin.isVisible('p[role=status]'), 'the outcome is said');
   const seeds = (await admin.textContent('tr[data-topic="environment"]')) || '';
@@ -62,7 +60,7 @@ export default async function (t) {
   t.check(((await adminEn.textContent('h1')) || '').includes('Topic taxonomy'), 'the English page');
   await t.shot(adminEn, 'taxonomy-admin-en');
   await adminEn.fill('#tax-source', '[[topic]]\nid = "water"\nname_vi = "Nước sạch"\nseeds = ["nước sạch"]\n');
-  await submit(adminEn, 'form[action="/admin/taxonomy"] button[type=submit]');
+  await submit(adminEn, 'form[aria-labelledby="tax-edit"] button[type=submit]');
   const saidEn = (await adminEn.textContent('#tax-problems')) || '';
   t.check(saidEn.includes('Line 1') && saidEn.includes('English name'), `the mistake in English: "${saidEn}"`);
   await t.shot(adminEn, 'taxonomy-error-en');

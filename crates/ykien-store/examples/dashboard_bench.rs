@@ -8,13 +8,16 @@
 //! ```text
 //! cargo run --release -p ykien-store --example dashboard_bench -- [N] [postgres://…]
 //! ```
-//! N defaults to 20,000; without a URL it runs on a SQLite file in a temporary directory.
+//! N defaults to 20,000; without a URL it runs on a SQLite file in a temporary directory
+//! (kept, and named, when `KEEP_DB=1`). Each figure is measured twice: with every item
+//! received today (a bulk import), then with each received ten minutes after it was heard
+//! (a live deployment, where the `received_at` bound narrows the scan to the two periods).
 
 use std::time::{Duration as StdDuration, Instant};
 
 use chrono::{Duration, Utc};
 use ykien_store::{
-    AnalysisRecord, Channel, Confidentiality, DashboardQuery, DbConfig, NewItem, NewUser,
+    Actor, AnalysisRecord, Channel, Confidentiality, DashboardQuery, DbConfig, NewItem, NewUser,
     OpinionReport, Role, Store,
 };
 
@@ -147,6 +150,57 @@ async fn main() {
     };
     let leader = actor(Role::Leader, "01", "leader@bench.invalid").await;
     let officer = actor(Role::Officer, &wards[0], "officer@bench.invalid").await;
+    measure(
+        &store,
+        &leader,
+        &officer,
+        &wards[0],
+        "bulk import (all received today)",
+    )
+    .await;
+    let live = "UPDATE items SET received_at = occurred_at + 600";
+    match &cfg {
+        DbConfig::Sqlite { path } => {
+            let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+                .await
+                .expect("raw sqlite");
+            sqlx::query(live).execute(&pool).await.expect("live times");
+            sqlx::query("ANALYZE")
+                .execute(&pool)
+                .await
+                .expect("analyze");
+            pool.close().await;
+        }
+        DbConfig::Postgres { url } => {
+            let pool = sqlx::PgPool::connect(url).await.expect("raw postgres");
+            sqlx::query(live).execute(&pool).await.expect("live times");
+            sqlx::query("ANALYZE")
+                .execute(&pool)
+                .await
+                .expect("analyze");
+            pool.close().await;
+        }
+    }
+    measure(
+        &store,
+        &leader,
+        &officer,
+        &wards[0],
+        "live (received as heard)",
+    )
+    .await;
+    store.close().await;
+    if std::env::var("KEEP_DB").as_deref() == Ok("1") {
+        println!("kept {}", dir.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+/// Times the dashboard of the city and of one ward, for each period.
+async fn measure(store: &Store, leader: &Actor, officer: &Actor, ward: &str, label: &str) {
+    println!("{label}:");
+    let now = Utc::now();
     let off = Duration::hours(7);
     let today = (now + off).date_naive();
     let to = today
@@ -156,10 +210,7 @@ async fn main() {
         .unwrap()
         .and_utc()
         - off;
-    for (who, a, unit) in [
-        ("city", &leader, "01"),
-        ("ward", &officer, wards[0].as_str()),
-    ] {
+    for (who, a, unit) in [("city", leader, "01"), ("ward", officer, ward)] {
         for days in [7, 30, 90] {
             let q = DashboardQuery {
                 unit: unit.into(),
@@ -184,6 +235,4 @@ async fn main() {
             );
         }
     }
-    store.close().await;
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -5,17 +5,17 @@
 //!
 //! Scoping is exactly [`Store::item`]'s and [`Store::search`]'s: the actor's subtree,
 //! restricted items only for need-to-know roles and their authors, personal data masked by
-//! [`View`]. Every query is bounded: a page is at most [`MAX_PAGE`] rows at an offset of at
-//! most [`MAX_OFFSET`], and the facets count at most [`FACET_CAP`] matching items (the page
-//! says when it counted no further), so a city-wide list costs about the same whether the
-//! city has heard ten thousand items or a million.
+//! [`View`]. Pages are at most [`MAX_PAGE`] rows at an offset of at most [`MAX_OFFSET`].
 //!
-//! The facets read the items' topic, sentiment, channel and status, which sit after the
-//! text and the analysis in each row, so every counted item costs a row read; asking for the
-//! newest items first made SQLite sort every match before counting (≈150 ms for 20 000 of
-//! 50 000 items), so the capped count takes the matches in the order the index walk finds
-//! them (≈35 ms for 10 000). A covering index on those columns would make the counts exact
-//! at any size; it needs a migration, left for whoever owns the schema.
+//! The facets read each item's topic, sentiment, channel and status, which sit after the
+//! text and the analysis in the row, so every item counted costs a row read (counting all
+//! 50 000 items of a city took ≈150 ms on SQLite). They are therefore counted among the
+//! newest [`FACET_CAP`] candidates — the items under the words, the subtree and the period —
+//! which the index on (unit, received) picks without reading rows; then at most that many
+//! rows are read whatever the other filters (≈30 ms for a city of 50 000). Below the cap,
+//! which a ward or a search rarely reaches, the counts are exact; above it the page says
+//! what they cover. A covering index on those columns would make them exact at any size;
+//! it needs a migration, left to whoever owns the schema (and the insert path it slows).
 //!
 //! The SQL is assembled from fixed fragments only; every value the caller gives is bound.
 
@@ -34,7 +34,7 @@ use crate::{Store, StoreError};
 pub const MAX_PAGE: u32 = 200;
 /// Deepest offset a page may start at (a list is for reading, not for export).
 pub const MAX_OFFSET: u32 = 10_000;
-/// Most items the facets count (the first ones the query finds under the filter).
+/// Most candidate items (the newest under the words, subtree and period) the facets count.
 pub const FACET_CAP: i64 = 10_000;
 /// Statuses of an item's analysis.
 pub const STATUS_VALUES: [&str; 3] = ["pending", "analyzed", "failed"];
@@ -91,7 +91,8 @@ pub struct ItemPage {
     pub total: i64,
     /// Items under the filter hidden as spam (whether shown or not).
     pub hidden: i64,
-    /// The counts stopped at [`FACET_CAP`] items: `total` and the facets are lower bounds.
+    /// More than [`FACET_CAP`] items match the words, subtree and period: `total` and the
+    /// facets count the newest [`FACET_CAP`] of them, and are lower bounds.
     pub capped: bool,
     pub facets: Facets,
     /// The offset and page size actually used.
@@ -127,9 +128,12 @@ enum Arg {
     Int(i64),
 }
 
-/// A query under construction: fixed fragments, bound values.
+/// A query under construction: fixed fragments, bound values. `scope` holds the conditions
+/// an index answers or that bound the candidates (words, subtree, period); `conds` those
+/// that need each item's row (topic, sentiment, channel, source, status, need-to-know).
 #[derive(Debug, Default)]
 struct Sql {
+    scope: Vec<String>,
     conds: Vec<String>,
     args: Vec<Arg>,
 }
@@ -185,12 +189,35 @@ fn tsquery_expr(words: &[Vec<String>]) -> String {
 /// The parts of the list's queries that the filter decides.
 struct Plan {
     sql: Sql,
-    /// `FROM … WHERE <conditions but spam>`.
+    /// How many of `sql.args` the scope conditions use (they come first).
+    scope_args: usize,
+    /// `FROM …` (items `i`, units `un`, and the full-text table when words are given).
     from: String,
     /// The spam condition, kept apart: the facets count hidden items too.
     hidden_cond: Option<&'static str>,
     /// `ORDER BY …` of the page.
     order: String,
+}
+
+impl Plan {
+    fn scope_where(&self) -> String {
+        self.sql.scope.join(" AND ")
+    }
+
+    /// Every condition (the page's), spam included or not.
+    fn all_where(&self, with_hidden: bool) -> String {
+        let mut all: Vec<&str> = self
+            .sql
+            .scope
+            .iter()
+            .chain(&self.sql.conds)
+            .map(String::as_str)
+            .collect();
+        if with_hidden && let Some(h) = self.hidden_cond {
+            all.push(h);
+        }
+        all.join(" AND ")
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -240,7 +267,7 @@ impl Store {
             )
         } else if sqlite {
             let p = sql.arg(Arg::Text(fts5_expr(&words)));
-            sql.conds.push(format!("items_fts MATCH {p}"));
+            sql.scope.push(format!("items_fts MATCH {p}"));
             (
                 "FROM items_fts JOIN items i ON i.id = items_fts.rowid \
                  JOIN units un ON un.id = i.unit_id"
@@ -249,15 +276,29 @@ impl Store {
             )
         } else {
             let p = sql.arg(Arg::Text(tsquery_expr(&words)));
-            sql.conds
+            sql.scope
                 .push(format!("i.search_tsv @@ to_tsquery('simple', {p})"));
             (
                 "FROM items i JOIN units un ON un.id = i.unit_id".to_string(),
-                format!("ORDER BY ts_rank(i.search_tsv, to_tsquery('simple', {p})) DESC, i.id DESC"),
+                format!(
+                    "ORDER BY ts_rank(i.search_tsv, to_tsquery('simple', {p})) DESC, i.id DESC"
+                ),
             )
         };
         let (l, h) = (sql.arg(Arg::Text(lo)), sql.arg(Arg::Text(hi)));
-        sql.conds.push(format!("un.path >= {l} AND un.path < {h}"));
+        sql.scope.push(format!("un.path >= {l} AND un.path < {h}"));
+        if let Some(t) = f.from {
+            let p = sql.arg(Arg::Int(t.timestamp()));
+            sql.scope
+                .push(format!("COALESCE(i.occurred_at, i.received_at) >= {p}"));
+        }
+        if let Some(t) = f.to {
+            let p = sql.arg(Arg::Int(t.timestamp()));
+            sql.scope
+                .push(format!("COALESCE(i.occurred_at, i.received_at) < {p}"));
+        }
+        // The scope's values come first, so that a query of the scope alone binds a prefix.
+        let scope_args = sql.args.len();
         for (column, value) in [
             ("i.topic", &f.topic),
             ("i.sentiment", &f.sentiment),
@@ -268,16 +309,6 @@ impl Store {
             if let Some(v) = opt(value) {
                 sql.eq(column, v);
             }
-        }
-        if let Some(t) = f.from {
-            let p = sql.arg(Arg::Int(t.timestamp()));
-            sql.conds
-                .push(format!("COALESCE(i.occurred_at, i.received_at) >= {p}"));
-        }
-        if let Some(t) = f.to {
-            let p = sql.arg(Arg::Int(t.timestamp()));
-            sql.conds
-                .push(format!("COALESCE(i.occurred_at, i.received_at) < {p}"));
         }
         let view = View::of(actor);
         if !view.need_to_know {
@@ -291,9 +322,9 @@ impl Store {
                 None => sql.conds.push("i.confidentiality = 'normal'".to_string()),
             }
         }
-        let from = format!("{from} WHERE {}", sql.conds.join(" AND "));
         Ok(Plan {
             sql,
+            scope_args,
             from,
             hidden_cond: (!f.include_hidden).then_some("NOT i.is_hidden"),
             order,
@@ -314,34 +345,61 @@ impl Store {
         };
         let offset = f.offset.min(MAX_OFFSET);
         let page_sql = format!(
-            "{} {}{} {} LIMIT {} OFFSET {}",
+            "{} {} WHERE {} {} LIMIT {} OFFSET {}",
             item_select!(),
             plan.from,
-            plan.hidden_cond
-                .map(|c| format!(" AND {c}"))
-                .unwrap_or_default(),
+            plan.all_where(true),
             plan.order,
             limit + 1,
             offset
         );
+        // The facets count among the newest FACET_CAP candidates (words, subtree, period):
+        // picking them reads only the index on (unit, received), and then at most that many
+        // rows are read, whatever the other filters (see the module documentation).
+        let candidates = format!(
+            "SELECT i.id AS id {} WHERE {} ORDER BY i.received_at DESC, i.id DESC \
+             LIMIT {FACET_CAP}",
+            plan.from,
+            plan.scope_where()
+        );
+        let row_where = if plan.sql.conds.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", plan.sql.conds.join(" AND "))
+        };
         let facet_sql = format!(
-            "SELECT topic, sentiment, channel, status, is_hidden, COUNT(*) AS n FROM \
-             (SELECT i.topic, i.sentiment, i.channel, i.status, i.is_hidden {} \
-             LIMIT {FACET_CAP}) t \
-             GROUP BY topic, sentiment, channel, status, is_hidden",
-            plan.from
+            "SELECT i.topic AS topic, i.sentiment AS sentiment, i.channel AS channel, \
+             i.status AS status, i.is_hidden AS is_hidden, COUNT(*) AS n \
+             FROM items i JOIN ({candidates}) s ON s.id = i.id {row_where} \
+             GROUP BY i.topic, i.sentiment, i.channel, i.status, i.is_hidden"
+        );
+        let count_sql = format!(
+            "SELECT COUNT(*) FROM (SELECT i.id {} WHERE {} LIMIT {FACET_CAP}) s",
+            plan.from,
+            plan.scope_where()
         );
         let args = &plan.sql.args;
-        let (rows, facet_rows): (Vec<ItemDb>, Vec<FacetRow>) = db!(self, |pool| {
+        let (rows, facet_rows, candidates): (Vec<ItemDb>, Vec<FacetRow>, i64) = db!(self, |pool| {
             let mut q = sqlx::query_as::<_, ItemDb>(sqlx::AssertSqlSafe(page_sql.clone()));
             let mut fq = sqlx::query_as::<_, FacetRow>(sqlx::AssertSqlSafe(facet_sql.clone()));
+            let mut cq = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql.clone()));
             for a in args {
                 (q, fq) = match a {
                     Arg::Text(s) => (q.bind(s.clone()), fq.bind(s.clone())),
                     Arg::Int(n) => (q.bind(*n), fq.bind(*n)),
                 };
             }
-            (q.fetch_all(pool).await?, fq.fetch_all(pool).await?)
+            for a in &args[..plan.scope_args] {
+                cq = match a {
+                    Arg::Text(s) => cq.bind(s.clone()),
+                    Arg::Int(n) => cq.bind(*n),
+                };
+            }
+            (
+                q.fetch_all(pool).await?,
+                fq.fetch_all(pool).await?,
+                cq.fetch_one(pool).await?,
+            )
         });
         let view = View::of(actor);
         let has_more = rows.len() > limit as usize;
@@ -356,9 +414,8 @@ impl Store {
             BTreeMap::new(),
             BTreeMap::new(),
         );
-        let (mut total, mut hidden, mut counted) = (0, 0, 0);
+        let (mut total, mut hidden) = (0, 0);
         for r in facet_rows {
-            counted += r.n;
             if r.is_hidden {
                 hidden += r.n;
                 if !f.include_hidden {
@@ -380,7 +437,7 @@ impl Store {
             has_more: has_more && offset.saturating_add(limit) <= MAX_OFFSET,
             total,
             hidden,
-            capped: counted >= FACET_CAP,
+            capped: candidates >= FACET_CAP,
             facets: Facets {
                 topic: sorted(topic),
                 sentiment: sorted(sentiment),

@@ -510,6 +510,138 @@ macro_rules! insert_prepared {
     }};
 }
 
+/// Items written per statement by [`insert_many!`]: 21 values a row, well under the
+/// bind-parameter limits of both backends.
+const INSERT_CHUNK: usize = 256;
+
+/// Writes many prepared items as [`insert_prepared!`] writes each, with three statements per
+/// chunk instead of three per item (items, jobs, audit): on SQLite every statement is a round
+/// trip to the connection's thread, and under load those, not the rows, were the cost.
+/// `insert_many!(tx, rows: &[(&Prepared, Option<&Actor>, i64)])` → one answer per row, in
+/// order; database errors leave the enclosing block with `?`.
+///
+/// Which rows were created is read from `RETURNING (source, content_hash)`: a row is created
+/// only if no earlier row (stored before, or earlier in this statement) has its source and
+/// content or its source and external id, so the first row of each such key is the one
+/// created, as if they had been written one after another.
+macro_rules! insert_many {
+    ($tx:expr, $rows:expr) => {{
+        let rows: &[(&Prepared, Option<&Actor>, i64)] = $rows;
+        let mut out: Vec<Option<Result<Submitted, StoreError>>> =
+            (0..rows.len()).map(|_| None).collect();
+        for (c, chunk) in rows.chunks(INSERT_CHUNK).enumerate() {
+            let mut qb = sqlx::QueryBuilder::new(
+                "INSERT INTO items (unit_id, source, channel, external_id, content_hash, \
+                 author_user_id, author_contact, received_at, occurred_at, text, title, \
+                 topic_hint, locality, population, intensity, trend, heard, quotes, \
+                 proposed_handling, confidentiality, status) ",
+            );
+            qb.push_values(chunk, |mut b, &(p, _, at)| {
+                b.push_bind(p.unit_id.clone())
+                    .push_bind(p.source.clone())
+                    .push_bind(p.channel)
+                    .push_bind(p.external_id.clone())
+                    .push_bind(p.hash.clone())
+                    .push_bind(p.author_user_id)
+                    .push_bind(p.author_contact.clone())
+                    .push_bind(at)
+                    .push_bind(p.occurred_at)
+                    .push_bind(p.text.clone())
+                    .push_bind(p.title.clone())
+                    .push_bind(p.topic_hint.clone())
+                    .push_bind(p.locality.clone())
+                    .push_bind(p.population.clone())
+                    .push_bind(p.intensity.clone())
+                    .push_bind(p.trend.clone())
+                    .push_bind(p.heard)
+                    .push_bind(p.quotes.clone())
+                    .push_bind(p.proposed.clone())
+                    .push_bind(p.confidentiality)
+                    .push_bind("pending");
+            });
+            qb.push(" ON CONFLICT DO NOTHING RETURNING id, source, content_hash");
+            let created: Vec<(i64, String, String)> =
+                qb.build_query_as().fetch_all(&mut *$tx).await?;
+            let mut ids: std::collections::HashMap<(String, String), i64> = created
+                .into_iter()
+                .map(|(id, source, hash)| ((source, hash), id))
+                .collect();
+            let mut fresh: Vec<(i64, &Prepared, Option<&Actor>, i64)> = Vec::new();
+            for (i, &(p, actor, at)) in chunk.iter().enumerate() {
+                if let Some(id) = ids.remove(&(p.source.clone(), p.hash.clone())) {
+                    out[c * INSERT_CHUNK + i] = Some(Ok(Submitted { id, created: true }));
+                    fresh.push((id, p, actor, at));
+                }
+            }
+            for (i, &(p, actor, _)) in chunk.iter().enumerate() {
+                if out[c * INSERT_CHUNK + i].is_some() {
+                    continue;
+                }
+                let existing: Option<(i64, String)> = sqlx::query_as(
+                    "SELECT i.id, un.path FROM items i JOIN units un ON un.id = i.unit_id \
+                     WHERE i.source = $1 AND (i.external_id = $2 OR i.content_hash = $3) \
+                     ORDER BY i.id LIMIT 1",
+                )
+                .bind(&p.source)
+                .bind(&p.external_id)
+                .bind(&p.hash)
+                .fetch_optional(&mut *$tx)
+                .await?;
+                out[c * INSERT_CHUNK + i] = Some(match (existing, actor) {
+                    (Some((id, path)), Some(a)) if a.scope().contains(&path) => {
+                        Ok(Submitted { id, created: false })
+                    }
+                    (Some((id, _)), None) => Ok(Submitted { id, created: false }),
+                    _ => Err(StoreError::conflict(
+                        "this item was already received from the same source",
+                    )),
+                });
+            }
+            if !fresh.is_empty() {
+                let mut qb = sqlx::QueryBuilder::new(
+                    "INSERT INTO jobs (kind, item_id, state, attempts, run_at, created_at, \
+                     updated_at) ",
+                );
+                qb.push_values(&fresh, |mut b, &(id, _, _, at)| {
+                    b.push_bind(ANALYZE_JOB)
+                        .push_bind(id)
+                        .push_bind("queued")
+                        .push_bind(0_i64)
+                        .push_bind(at)
+                        .push_bind(at)
+                        .push_bind(at);
+                });
+                qb.build().execute(&mut *$tx).await?;
+                let mut qb = sqlx::QueryBuilder::new(
+                    "INSERT INTO audit_log (at, actor_user_id, action, entity, entity_id, \
+                     unit_path, details) ",
+                );
+                let audit_at = now();
+                qb.push_values(&fresh, |mut b, &(id, p, actor, _)| {
+                    b.push_bind(audit_at)
+                        .push_bind(actor.map(|a| a.user_id))
+                        .push_bind("item.create")
+                        .push_bind("item")
+                        .push_bind(id.to_string())
+                        .push_bind(Some(p.unit_path.clone()))
+                        .push_bind(
+                            json!({
+                                "unit": p.unit_id, "source": p.source, "channel": p.channel,
+                                "external_id": p.external_id,
+                                "confidentiality": p.confidentiality, "content_hash": p.hash,
+                            })
+                            .to_string(),
+                        );
+                });
+                qb.build().execute(&mut *$tx).await?;
+            }
+        }
+        out.into_iter()
+            .map(|r| r.unwrap_or_else(|| Err(StoreError::Database("no answer".into()))))
+            .collect::<Vec<Result<Submitted, StoreError>>>()
+    }};
+}
+
 impl Store {
     /// Stores a new item and queues its analysis, in one transaction with its audit row.
     /// Idempotent: an item with the same (source, external id) or the same (source, content)
@@ -573,11 +705,11 @@ impl Store {
         let outcome: Result<Vec<Result<Submitted, StoreError>>, StoreError> = db!(self, |pool| {
             async {
                 let mut tx = pool.begin_write().await?;
-                let mut out = Vec::with_capacity(group.len());
-                for ((p, actor, at), _) in &group {
-                    let actor = actor.as_ref();
-                    out.push(insert_prepared!(tx, p, actor, actor.map(|a| a.user_id), *at));
-                }
+                let rows: Vec<(&Prepared, Option<&Actor>, i64)> = group
+                    .iter()
+                    .map(|((p, actor, at), _)| (p, actor.as_ref(), *at))
+                    .collect();
+                let out = insert_many!(tx, &rows);
                 tx.commit().await?;
                 Ok(out)
             }
@@ -622,24 +754,38 @@ impl Store {
                 .map(|p| p.map(|_| unreachable!()))
                 .collect());
         }
-        let actor_id = actor.map(|a| a.user_id);
         let at = now();
-        let outcome: Result<Vec<Result<Submitted, StoreError>>, StoreError> = db!(self, |pool| {
+        // Each refused item keeps its place in the answer; the others are written together.
+        let mut answers: Vec<Option<Result<Submitted, StoreError>>> = Vec::new();
+        let mut valid = Vec::new();
+        for p in prepared {
+            match p {
+                Ok(p) => {
+                    answers.push(None);
+                    valid.push(p);
+                }
+                Err(e) => answers.push(Some(Err(e))),
+            }
+        }
+        let stored: Result<Vec<Result<Submitted, StoreError>>, StoreError> = db!(self, |pool| {
             async {
                 let mut tx = pool.begin_write().await?;
-                let mut out = Vec::with_capacity(prepared.len());
-                for p in prepared {
-                    out.push(match p {
-                        Ok(p) => insert_prepared!(tx, &p, actor, actor_id, at),
-                        Err(e) => Err(e),
-                    });
-                }
+                let rows: Vec<(&Prepared, Option<&Actor>, i64)> =
+                    valid.iter().map(|p| (p, actor, at)).collect();
+                let out = insert_many!(tx, &rows);
                 tx.commit().await?;
                 Ok(out)
             }
             .await
         });
-        outcome
+        let mut stored = stored?.into_iter();
+        Ok(answers
+            .into_iter()
+            .map(|a| {
+                a.or_else(|| stored.next())
+                    .unwrap_or_else(|| Err(StoreError::Database("no answer".into())))
+            })
+            .collect())
     }
 
     /// Checks an item and resolves its unit (scope and role included), before any write.

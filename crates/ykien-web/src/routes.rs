@@ -363,8 +363,9 @@ pub fn table() -> Vec<RouteSpec> {
         }),
         r("POST", "/admin/taxonomy", Actor, Form, || {
             // The whole taxonomy text, URL-encoded: more than the default body limit.
-            post(pages::admin::taxonomy::save)
-                .layer(DefaultBodyLimit::max(pages::admin::taxonomy::MAX_FORM_BYTES))
+            post(pages::admin::taxonomy::save).layer(DefaultBodyLimit::max(
+                pages::admin::taxonomy::MAX_FORM_BYTES,
+            ))
         }),
         r("POST", "/admin/taxonomy/activate", Actor, Form, || {
             post(pages::admin::taxonomy::activate)

@@ -220,9 +220,8 @@ fn facts(details: &serde_json::Value, t: &Catalog) -> Vec<Fact> {
         .collect()
 }
 
-/// A topic's name in the page's language (the shipped taxonomy); an unknown id as it is.
-fn topic_name(id: &str, ui: &Ui) -> String {
-    let tax = ykien_text::topics::Taxonomy::embedded();
+/// A topic's name in the page's language (the taxonomy in use); an unknown id as it is.
+fn topic_name(id: &str, tax: &ykien_text::topics::Taxonomy, ui: &Ui) -> String {
     match tax.get(id) {
         Some(tp) if ui.lang.code() == "vi" => tp.name_vi.clone(),
         Some(tp) => tp.name_en.clone(),
@@ -255,6 +254,7 @@ pub async fn show(
     // The alert is in the actor's scope and the actor handles it (both checked above); its
     // items are read as they may leave ykien: masked, restricted ones without text.
     let items = state.store.alert_item_summaries(id, ITEMS_SHOWN).await?;
+    let tax = crate::pages::admin::taxonomy_in_use(&state).await;
     let a = &detail.alert;
     let page = AlertPage {
         c: ui.chrome(Some(signed.bar())),
@@ -266,7 +266,10 @@ pub async fn show(
             .map(|i| ItemLine {
                 id: i.id,
                 at: local_time(i.at),
-                topic: i.topic.map(|x| topic_name(&x, &ui)).unwrap_or_default(),
+                topic: i
+                    .topic
+                    .map(|x| topic_name(&x, &tax, &ui))
+                    .unwrap_or_default(),
                 sentiment: i
                     .sentiment
                     .map(|s| {

@@ -256,7 +256,7 @@ pub async fn board(
     if is_handler {
         let own = state.store.unit(actor, &actor.unit).await?;
         let children = state.store.unit_children(actor, &actor.unit).await?;
-        for u in std::iter::once(own).chain(children) {
+        for u in std::iter::once(own).chain(children.into_iter().filter(|u| !u.is_legacy())) {
             let value = u.id.0.clone();
             units.push(Choice {
                 selected: unit.as_deref() == Some(value.as_str()),
@@ -563,7 +563,8 @@ pub async fn create(
 pub struct Step {
     pub at: String,
     pub iso: String,
-    pub who: String,
+    /// Who took the step; None in the view of someone following a case they reported.
+    pub who: Option<String>,
     pub kind: &'static str,
     pub what: String,
     pub body: Option<String>,
@@ -636,11 +637,13 @@ pub struct Typed {
     pub comment: String,
 }
 
-fn step_line(t: &Catalog, lang: Lang, e: &ykien_store::TimelineEntry) -> Step {
-    let who = e
-        .actor_name
-        .clone()
-        .unwrap_or_else(|| t.get("cases.by_system").to_string());
+fn step_line(t: &Catalog, lang: Lang, handler: bool, e: &ykien_store::TimelineEntry) -> Step {
+    // A handler's view names everyone (no one: the system); a reporter's names no one.
+    let who = match &e.actor_name {
+        Some(name) => Some(name.clone()),
+        None if handler => Some(t.get("cases.by_system").to_string()),
+        None => None,
+    };
     let (kind, what, body, items, case) = match &e.event {
         TimelineEvent::Opened {
             title,
@@ -652,6 +655,9 @@ fn step_line(t: &Catalog, lang: Lang, e: &ykien_store::TimelineEntry) -> Step {
             let mut what = t.get("cases.ev_opened").replace("{title}", title);
             if let Some(s) = severity {
                 what = format!("{what} · {}", severity_label(t, *s));
+            }
+            if split_from.is_some() {
+                what = format!("{what} · {}", t.get("cases.ev_split_from"));
             }
             ("opened", what, None, items.clone(), *split_from)
         }
@@ -841,7 +847,7 @@ fn case_page(
         steps: v
             .timeline
             .iter()
-            .map(|e| step_line(t, ui.lang, e))
+            .map(|e| step_line(t, ui.lang, handler, e))
             .collect(),
         handler,
         buttons,

@@ -70,8 +70,10 @@ fn topic_choices(lang: Lang, t: &Catalog) -> Vec<(String, String)> {
         .iter()
         .map(|x| x.id.clone())
         .chain(std::iter::once(OTHER_ID.to_string()))
-        .map(|id| (topic_name(lang, t, &id), id))
-        .map(|(name, id)| (id, name))
+        .map(|id| {
+            let name = topic_name(lang, t, &id);
+            (id, name)
+        })
         .collect()
 }
 
@@ -313,7 +315,10 @@ pub async fn index(
         chips,
         units: opts(unit_choices, &q.unit),
         topics: opts(topic_choices(lang, t), &q.topic),
-        sentiments: opts(coded(t, "items.sentiment_value", &SENTIMENT_VALUES), &q.sentiment),
+        sentiments: opts(
+            coded(t, "items.sentiment_value", &SENTIMENT_VALUES),
+            &q.sentiment,
+        ),
         channels: opts(coded(t, "items.channel_value", &CHANNELS), &q.channel),
         statuses: opts(coded(t, "items.status_value", &STATUS_VALUES), &q.status),
         page: page_no,
@@ -502,10 +507,12 @@ pub async fn show(
     ]
     .into_iter()
     .filter_map(|(k, v)| v.as_ref().map(|v| (t.get(k).to_string(), v.clone())))
-    .chain(
-        r.heard
-            .map(|h| (t.get("items.report_heard").to_string(), said(t, "items.heard_value", h.as_str()))),
-    )
+    .chain(r.heard.map(|h| {
+        (
+            t.get("items.report_heard").to_string(),
+            said(t, "items.heard_value", h.as_str()),
+        )
+    }))
     .collect();
 
     let current_topic = item.topic.clone().unwrap_or_default();
@@ -560,7 +567,9 @@ pub async fn show(
         .rev()
         .map(|l| LabelLine {
             at: local_time(l.at),
-            who: l.actor_name.unwrap_or_else(|| t.get("items.system").to_string()),
+            who: l
+                .actor_name
+                .unwrap_or_else(|| t.get("items.system").to_string()),
             field: t.get(&format!("items.label_field_{}", l.field)).to_string(),
             old: l
                 .old_value

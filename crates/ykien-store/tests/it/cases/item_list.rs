@@ -9,8 +9,8 @@ use std::time::Duration;
 use chrono::Utc;
 use ykien_core::Role;
 use ykien_store::{
-    AnalysisRecord, Channel, Confidentiality, ItemFilter, LabelField, LabelValue, NewCase,
-    NewItem, OpinionReport, Severity, StoreError,
+    AnalysisRecord, Channel, Confidentiality, ItemFilter, LabelField, LabelValue, NewCase, NewItem,
+    OpinionReport, Severity, StoreError,
 };
 
 use crate::harness::TestDb;
@@ -46,8 +46,22 @@ fn record(text: &str) -> AnalysisRecord {
         spam_label: Some(if spam { "gambling" } else { "none" }.into()),
         spam_score: Some(if spam { 0.93 } else { 0.02 }),
         is_hidden: spam,
-        sentiment: Some(if text.contains("tot") { "positive" } else { "negative" }.into()),
-        topic: Some(if text.contains("rac") { "environment" } else { "traffic" }.into()),
+        sentiment: Some(
+            if text.contains("tot") {
+                "positive"
+            } else {
+                "negative"
+            }
+            .into(),
+        ),
+        topic: Some(
+            if text.contains("rac") {
+                "environment"
+            } else {
+                "traffic"
+            }
+            .into(),
+        ),
         text_masked: text.replace("0912", "****"),
         search_text: text.to_lowercase(),
         places: vec![(WARD.into(), 0..3)],
@@ -76,7 +90,9 @@ fn count(f: &[ykien_store::FacetCount], value: &str) -> i64 {
 
 pub async fn item_list_filters_facets_pages_and_scopes(t: &TestDb) {
     let s = t.with_units().await;
-    let officer = t.actor(Role::Officer, WARD, "list.officer@example.org").await;
+    let officer = t
+        .actor(Role::Officer, WARD, "list.officer@example.org")
+        .await;
     let viewer = t.actor(Role::Viewer, WARD, "list.viewer@example.org").await;
     let city = t.actor(Role::Leader, "01", "list.leader@example.org").await;
     // Ward: 3 environment (one positive), 2 traffic, 1 spam, 1 restricted; sibling: 2.
@@ -334,7 +350,9 @@ pub async fn item_list_filters_facets_pages_and_scopes(t: &TestDb) {
 
 pub async fn item_places_and_case_are_scoped(t: &TestDb) {
     let s = t.with_units().await;
-    let officer = t.actor(Role::Officer, WARD, "places.officer@example.org").await;
+    let officer = t
+        .actor(Role::Officer, WARD, "places.officer@example.org")
+        .await;
     let other = t
         .actor(Role::Officer, SIBLING, "places.other@example.org")
         .await;
@@ -369,7 +387,10 @@ pub async fn item_places_and_case_are_scoped(t: &TestDb) {
     );
     assert!(places[0].in_scope && !places[0].unit_name.is_empty());
     assert_eq!(places[1].unit_id, SIBLING);
-    assert!(!places[1].in_scope, "a place outside the subtree is not linked");
+    assert!(
+        !places[1].in_scope,
+        "a place outside the subtree is not linked"
+    );
     assert!(matches!(
         s.item_places(Some(&other), a).await.unwrap_err(),
         StoreError::NotFound

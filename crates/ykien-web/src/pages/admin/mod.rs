@@ -118,6 +118,15 @@ pub fn is_admin(signed: &Signed) -> bool {
     signed.actor.role == Role::Admin
 }
 
+/// The taxonomy in use: the active version, else the shipped one (also when the stored
+/// version cannot be read: a topic list is better than an error page).
+pub async fn taxonomy_in_use(state: &crate::state::AppState) -> ykien_text::topics::Taxonomy {
+    match ykien_listen::learn::active_taxonomy(&state.store).await {
+        Ok((t, _)) => t,
+        Err(_) => ykien_text::topics::Taxonomy::embedded().clone(),
+    }
+}
+
 /// One entry of the index.
 pub struct Section {
     pub href: &'static str,

@@ -12,7 +12,6 @@ use serde::Deserialize;
 use ykien_store::{
     AlertChannel, AlertRule, AlertSeverity, ChannelKind, NewAlertChannel, NewRule, RuleKind,
 };
-use ykien_text::topics::Taxonomy;
 
 use super::{Done, Notice, TokenOnly, back, fixable, is_handler, path_id};
 use crate::auth::{CheckedForm, HasCsrf, Signed};
@@ -154,11 +153,11 @@ struct RulesPage {
     channel: ChannelForm,
 }
 
-/// The topics officers may pick: those of the shipped taxonomy. (An edited taxonomy's new
-/// topics are not offered yet; see the admin notes.)
-fn topics(ui: &Ui) -> Vec<TopicOption> {
-    Taxonomy::embedded()
-        .topics
+/// The topics officers may pick: those of the taxonomy in use (the active version, else the
+/// shipped one).
+async fn topics(state: &AppState, ui: &Ui) -> Vec<TopicOption> {
+    let tax = super::taxonomy_in_use(state).await;
+    tax.topics
         .iter()
         .map(|t| TopicOption {
             id: t.id.clone(),
@@ -259,7 +258,7 @@ async fn render(
     let t = ui.t();
     let rules = state.store.list_rules(Some(&signed.actor)).await?;
     let channels = state.store.list_channels(Some(&signed.actor)).await?;
-    let topics = topics(ui);
+    let topics = topics(state, ui).await;
     let page = RulesPage {
         c: ui.chrome(Some(signed.bar())),
         csrf: signed.session.csrf_token.clone(),

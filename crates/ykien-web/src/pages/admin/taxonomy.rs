@@ -247,7 +247,11 @@ fn problem(t: &Catalog, source: &str, e: &TopicsError) -> Problem {
             line,
             topic,
             message,
-        } => (*line, Some(topic.as_str()), message.as_str()),
+        } => (
+            precise_line(source, *line, message),
+            Some(topic.as_str()),
+            message.as_str(),
+        ),
         TopicsError::Training(m) => (0, None, m.as_str()),
     };
     let n = line.to_string();
@@ -269,6 +273,33 @@ fn problem(t: &Catalog, source: &str, e: &TopicsError) -> Problem {
         message: explain_message(t, message),
         excerpt,
     }
+}
+
+/// A topic's mistake is reported at its `[[topic]]` line; when it is about one line of the
+/// topic (its id, a seed term), that line, so the reader lands where to type.
+fn precise_line(source: &str, header: usize, message: &str) -> usize {
+    let block = source
+        .lines()
+        .enumerate()
+        .skip(header)
+        .take_while(|(_, l)| l.trim() != "[[topic]]");
+    let seed = between(message, '"', '"');
+    let wanted = |l: &str| -> bool {
+        if message.contains("`id`") || message.contains("is reserved") {
+            l.split_once('=').is_some_and(|(k, _)| k.trim() == "id")
+        } else if message.contains("listed twice") || message.contains("has no letters") {
+            l.contains(&format!("\"{seed}\""))
+        } else if message == "empty seed term" {
+            l.split('"').skip(1).step_by(2).any(|x| x.trim().is_empty())
+        } else {
+            false
+        }
+    };
+    // The last match: a seed listed twice is the second time it appears.
+    block
+        .filter(|(_, l)| wanted(l))
+        .last()
+        .map_or(header, |(i, _)| i + 1)
 }
 
 fn topic_rows(tx: &Taxonomy, counts: &[(String, i64)]) -> Vec<TopicRow> {
@@ -454,10 +485,11 @@ pub async fn save(
             } else {
                 "saved"
             };
-            Ok(
-                Redirect::to(&format!("{PAGE}?done={done}&v={}", saved.version.version))
-                    .into_response(),
-            )
+            Ok(Redirect::to(&format!(
+                "{PAGE}?done={done}&v={}#top",
+                saved.version.version
+            ))
+            .into_response())
         }
         Err(ListenError::Store(StoreError::Invalid { what })) => {
             let p = vec![Problem {
@@ -501,7 +533,7 @@ pub async fn activate(
     learn::activate_taxonomy(&state.store, Some(&signed.actor), version)
         .await
         .map_err(listen_error)?;
-    Ok(Redirect::to(&format!("{PAGE}?done=activated&v={version}")).into_response())
+    Ok(Redirect::to(&format!("{PAGE}?done=activated&v={version}#top")).into_response())
 }
 
 #[cfg(test)]
@@ -563,6 +595,16 @@ mod tests {
             "{}",
             p.message
         );
-        assert!(p.place.contains('1'), "{}", p.place);
+        assert_eq!(p.place, "Dòng 1, chủ đề “a”");
+        // A mistake in one line of a topic points at that line, not at the topic's header.
+        let src = "[[topic]]\nid = \"a\"\nname_vi = \"A\"\nname_en = \"A\"\nseeds = [\"đất\",\n  \"Đất\"]\n\n[[topic]]\nname_vi = \"B\"\nid = \"Nước\"\n";
+        let at = |src: &str| problem(t, src, &Taxonomy::parse(src).unwrap_err());
+        let p = at(src);
+        assert_eq!(p.place, "Dòng 6, chủ đề “a”", "{}", p.message);
+        assert_eq!(p.excerpt.as_deref(), Some("\"Đất\"]"));
+        let fixed = src.replace("\"Đất\"", "\"nước\"");
+        let p = at(&fixed);
+        assert_eq!(p.place, "Dòng 10, chủ đề “Nước”", "{}", p.message);
+        assert_eq!(p.excerpt.as_deref(), Some("id = \"Nước\""));
     }
 }

@@ -278,7 +278,7 @@ pub async fn set_disabled(
 ) -> Result<Response, WebError> {
     let id = path_id(&id)?;
     let off = matches!(form.disabled.as_str(), "true" | "1" | "on");
-    if off && id == signed.actor.user_id {
+    if off && id == signed.actor.user_id && is_admin(&signed) {
         return Err(WebError::Conflict(
             "you cannot disable your own account".into(),
         ));

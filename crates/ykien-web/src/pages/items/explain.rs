@@ -216,11 +216,7 @@ pub fn explain(r: &Recorded, lang: Lang, t: &Catalog) -> Explained {
                 .iter()
                 .map(|c| said(t, "items.spam_reason", c))
                 .collect(),
-            evidence: counted(
-                s.spans
-                    .iter()
-                    .map(|x| said(t, "items.spam_kind", &x.kind)),
-            ),
+            evidence: counted(s.spans.iter().map(|x| said(t, "items.spam_kind", &x.kind))),
         }),
         sentiment: r.sentiment.as_ref().map(|s| ScoreView {
             code: s.label.clone(),
@@ -243,7 +239,10 @@ pub fn explain(r: &Recorded, lang: Lang, t: &Catalog) -> Explained {
         pii: counted(r.pii.iter().map(|p| said(t, "items.pii_kind", &p.kind))),
         models: r.models.as_ref().and_then(|m| {
             let v = |x: Option<i64>| {
-                x.map_or_else(|| t.get("items.model_shipped").to_string(), |n| format!("v{n}"))
+                x.map_or_else(
+                    || t.get("items.model_shipped").to_string(),
+                    |n| format!("v{n}"),
+                )
             };
             (m.topic.is_some() || m.sentiment.is_some()).then(|| {
                 format!(
@@ -283,8 +282,14 @@ mod tests {
         assert!(s.is_spam && s.injected);
         assert_eq!(s.score, "91 %");
         assert_eq!(s.reasons.len(), 3);
-        assert_ne!(s.reasons[0], "gambling_brand", "a known reason is said in words");
-        assert_eq!(s.reasons[2], "from_the_future", "an unknown one is shown as it is");
+        assert_ne!(
+            s.reasons[0], "gambling_brand",
+            "a known reason is said in words"
+        );
+        assert_eq!(
+            s.reasons[2], "from_the_future",
+            "an unknown one is shown as it is"
+        );
         assert_eq!(s.evidence[0].1, 2);
         assert_eq!(e.sentiment.unwrap().score, "\u{2212}0,40");
         assert_eq!(signed_number(Lang::En, 0.5), "+0.50");

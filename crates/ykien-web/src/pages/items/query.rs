@@ -136,7 +136,8 @@ impl ListQuery {
                 self.get(k)
             };
             let v = v.trim();
-            if !v.is_empty() && !(k == "page" && v == "1") {
+            let first_page = k == "page" && v == "1";
+            if !v.is_empty() && !first_page {
                 parts.push(format!("{k}={}", encode(v)));
             }
         }

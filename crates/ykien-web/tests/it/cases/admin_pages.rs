@@ -249,6 +249,25 @@ pub async fn officer_edits_alert_rules_and_recipients(b: Backend) {
     assert!(en.contains("Keyword watch"));
     assert!(!en.contains("sieu-bi-mat-123"));
 
+    // The topics offered are those of the taxonomy in use: an activated version's new topic.
+    assert!(
+        html.contains("<option value=\"environment\""),
+        "the shipped topics"
+    );
+    let src = "[[topic]]\nid = \"bridges\"\nname_vi = \"Cầu cống\"\nname_en = \"Bridges\"\nseeds = [\"cầu\"]\n";
+    let v = app.store.save_taxonomy(None, src, "thử").await.unwrap();
+    app.store.activate_taxonomy(None, v.version).await.unwrap();
+    let (_, html) = get(&br, &app, "/admin/rules?lang=vi").await;
+    assert!(
+        html.contains("<option value=\"bridges\">Cầu cống</option>"),
+        "{html}"
+    );
+    assert!(!html.contains("<option value=\"environment\""));
+    assert!(
+        html.contains("về environment trong 6 giờ"),
+        "an old rule keeps its topic id"
+    );
+
     // Another ward's officer and a viewer of this ward.
     let (other, other_csrf) = browser(&app, Role::Officer, "00070", "hk@x.vn").await;
     let (viewer, viewer_csrf) = browser(&app, Role::Viewer, "00004", "v@x.vn").await;

@@ -90,9 +90,15 @@ pub async fn items_list_filters_facets_and_pages(b: Backend) {
     assert_eq!(first.len(), 25);
     assert_eq!(first[0], *ward.last().unwrap(), "newest first");
     assert!(!first.contains(&other) && !first.contains(&spam));
-    assert!(html.contains("Đã ẩn tin rác (1)"), "the hidden spam is counted");
+    assert!(
+        html.contains("Đã ẩn tin rác (1)"),
+        "the hidden spam is counted"
+    );
     // The second page: the other 5.
-    let next = attr(&html[html.find("rel=\"next\"").map_or(0, |i| i - 80)..], "href");
+    let next = attr(
+        &html[html.find("rel=\"next\"").map_or(0, |i| i - 80)..],
+        "href",
+    );
     let next = next.replace("&amp;", "&");
     assert_eq!(next, "/items?page=2");
     let (_, html2) = get(&officer, &app, &next).await;
@@ -107,7 +113,7 @@ pub async fn items_list_filters_facets_and_pages(b: Backend) {
     let (_, by_topic) = get(&officer, &app, &topic_link).await;
     let topic = topic_link.trim_start_matches("/items?topic=");
     let n: usize = attr(&by_topic, "data-total").parse().unwrap();
-    assert!(n >= 1 && n <= 30, "{n}");
+    assert!((1..=30).contains(&n), "{n}");
     assert_eq!(listed(&by_topic).len(), n.min(25));
     for id in listed(&by_topic) {
         let item = app.store.item(None, id).await.unwrap();
@@ -119,7 +125,10 @@ pub async fn items_list_filters_facets_and_pages(b: Backend) {
     // Full-text, typed without diacritics, highlighted where it matched.
     let (_, found) = get(&officer, &app, "/items?q=ngap+ung").await;
     assert_eq!(attr(&found, "data-total"), "15");
-    assert!(found.contains("<mark class=\"mark-hit\">ngập úng</mark>"), "{found}");
+    assert!(
+        found.contains("<mark class=\"mark-hit\">ngập úng</mark>"),
+        "{found}"
+    );
     // With a facet on top of the words.
     let (_, none) = get(
         &officer,
@@ -190,11 +199,16 @@ pub async fn item_page_explains_and_labels_are_audited(b: Backend) {
     )));
     assert!(html.contains("data-spam=\"none\""));
     assert!(
-        html.contains("<a href=\"/units/00004\" title=\"Phường Ba Đình\"><mark class=\"mark-place\">"),
+        html.contains(
+            "<a href=\"/units/00004\" title=\"Phường Ba Đình\"><mark class=\"mark-place\">"
+        ),
         "the place is marked in the text and linked to its unit: {html}"
     );
     assert!(html.contains("0912 345 678"), "an officer sees the contact");
-    assert!(html.contains("/cases/new?item="), "a case can be opened from it");
+    assert!(
+        html.contains("/cases/new?item="),
+        "a case can be opened from it"
+    );
     // The spam item says why.
     let (_, sp) = get(&officer, &app, &format!("/items/{spam}")).await;
     assert!(sp.contains("data-spam=\"gambling\""), "{sp}");
@@ -223,7 +237,11 @@ pub async fn item_page_explains_and_labels_are_audited(b: Backend) {
     let res = post_form(
         &officer,
         post_path.clone(),
-        &[("csrf", csrf.as_str()), ("field", "topic"), ("value", new_topic)],
+        &[
+            ("csrf", csrf.as_str()),
+            ("field", "topic"),
+            ("value", new_topic),
+        ],
     )
     .await;
     assert_eq!(res.status(), 303);
@@ -243,7 +261,10 @@ pub async fn item_page_explains_and_labels_are_audited(b: Backend) {
     let (_, after) = get(&officer, &app, to.trim_end_matches("#labels")).await;
     assert!(after.contains("role=\"status\""), "saved is said");
     assert!(after.contains("<table class=\"history\">"));
-    assert!(after.contains("Cán bộ") || after.contains("officer"), "who is named");
+    assert!(
+        after.contains("Cán bộ") || after.contains("officer"),
+        "who is named"
+    );
     // The list reads the officer's value.
     let (_, list) = get(&officer, &app, &format!("/items?topic={new_topic}")).await;
     assert!(listed(&list).contains(&item));
@@ -251,7 +272,11 @@ pub async fn item_page_explains_and_labels_are_audited(b: Backend) {
     let res = post_form(
         &officer,
         post_path.clone(),
-        &[("csrf", csrf.as_str()), ("field", "spam"), ("value", "advertising")],
+        &[
+            ("csrf", csrf.as_str()),
+            ("field", "spam"),
+            ("value", "advertising"),
+        ],
     )
     .await;
     assert_eq!(res.status(), 303);
@@ -278,7 +303,11 @@ pub async fn item_page_explains_and_labels_are_audited(b: Backend) {
     let res = post_form(
         &viewer,
         post_path.clone(),
-        &[("csrf", vcsrf.as_str()), ("field", "topic"), ("value", "land")],
+        &[
+            ("csrf", vcsrf.as_str()),
+            ("field", "topic"),
+            ("value", "land"),
+        ],
     )
     .await;
     assert_eq!(res.status(), 403);
@@ -295,7 +324,11 @@ pub async fn item_page_explains_and_labels_are_audited(b: Backend) {
     let res = post_form(
         &other,
         post_path.clone(),
-        &[("csrf", ocsrf.as_str()), ("field", "topic"), ("value", "land")],
+        &[
+            ("csrf", ocsrf.as_str()),
+            ("field", "topic"),
+            ("value", "land"),
+        ],
     )
     .await;
     assert_eq!(res.status(), 404);

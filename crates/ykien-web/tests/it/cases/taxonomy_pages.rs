@@ -189,7 +189,7 @@ pub async fn taxonomy_editor_checks_saves_activates_and_guards(b: Backend) {
     .await;
     assert_eq!(
         (s, loc.as_str()),
-        (303, "/admin/taxonomy?done=saved_active&v=1")
+        (303, "/admin/taxonomy?done=saved_active&v=1#top")
     );
     let stored = app.store.active_taxonomy().await.unwrap().unwrap();
     assert_eq!(stored.source, with_pets, "stored with plain line ends");
@@ -233,7 +233,10 @@ pub async fn taxonomy_editor_checks_saves_activates_and_guards(b: Backend) {
         ],
     )
     .await;
-    assert_eq!((s, loc.as_str()), (303, "/admin/taxonomy?done=saved&v=2"));
+    assert_eq!(
+        (s, loc.as_str()),
+        (303, "/admin/taxonomy?done=saved&v=2#top")
+    );
     assert_eq!(
         app.store.active_taxonomy().await.unwrap().unwrap().version,
         1
@@ -263,7 +266,7 @@ pub async fn taxonomy_editor_checks_saves_activates_and_guards(b: Backend) {
     .await;
     assert_eq!(
         (s, loc.as_str()),
-        (303, "/admin/taxonomy?done=activated&v=2")
+        (303, "/admin/taxonomy?done=activated&v=2#top")
     );
     assert_eq!(
         app.store.active_taxonomy().await.unwrap().unwrap().version,
