@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use ykien_core::{Actor, Scope};
+use ykien_core::{Actor, Permission, Scope, can};
 
 use crate::db::{Db, db};
 use crate::items::{Item, ItemDb, View, item_select};
@@ -95,6 +95,8 @@ pub struct ItemPage {
     /// facets count the newest [`FACET_CAP`] of them, and are lower bounds.
     pub capped: bool,
     pub facets: Facets,
+    /// (item id, case id) for the items of this page held by a case the actor handles.
+    pub cases: Vec<(i64, i64)>,
     /// The offset and page size actually used.
     pub offset: u32,
     pub limit: u32,
@@ -432,7 +434,9 @@ impl Store {
             *channel.entry(r.channel).or_insert(0) += r.n;
             *status.entry(r.status).or_insert(0) += r.n;
         }
+        let cases = self.page_cases(actor, &items).await?;
         Ok(ItemPage {
+            cases,
             items,
             has_more: has_more && offset.saturating_add(limit) <= MAX_OFFSET,
             total,
@@ -447,6 +451,38 @@ impl Store {
             offset,
             limit,
         })
+    }
+
+    /// The cases holding these items, for an actor who handles cases: only cases of its own
+    /// subtree (a case opened higher up is not its to open). Others learn of no case here.
+    async fn page_cases(
+        &self,
+        actor: Option<&Actor>,
+        items: &[Item],
+    ) -> Result<Vec<(i64, i64)>, StoreError> {
+        if items.is_empty() || actor.is_some_and(|a| !can(a, Permission::Handle, &a.unit_path)) {
+            return Ok(Vec::new());
+        }
+        let (lo, hi) = match actor {
+            Some(a) => a.scope().range(),
+            None => ("/".to_string(), "0".to_string()),
+        };
+        let ids: Vec<String> = (0..items.len()).map(|k| format!("${}", k + 3)).collect();
+        let sql = format!(
+            "SELECT ci.item_id, ci.case_id FROM case_items ci JOIN cases c ON c.id = ci.case_id \
+             JOIN units cu ON cu.id = c.unit_id WHERE cu.path >= $1 AND cu.path < $2 \
+             AND ci.item_id IN ({}) ORDER BY ci.item_id",
+            ids.join(", ")
+        );
+        Ok(db!(self, |pool| {
+            let mut q = sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(&lo)
+                .bind(&hi);
+            for i in items {
+                q = q.bind(i.id);
+            }
+            q.fetch_all(pool).await?
+        }))
     }
 
     /// The places an item is about, in the order the text names them (places an officer

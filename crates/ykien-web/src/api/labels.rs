@@ -75,8 +75,9 @@ fn item_id(id: &str) -> Result<i64, WebError> {
     id.parse().map_err(|_| WebError::NotFound)
 }
 
-/// The store's field and value for this input; a topic must be in the taxonomy.
-fn parse(input: LabelInput) -> Result<(LabelField, LabelValue), Rejected> {
+/// The store's field and value for this input; a topic must be in the organization's active
+/// taxonomy (`tx`), so that a topic it added can be taught at once.
+fn parse(input: LabelInput, tx: &Taxonomy) -> Result<(LabelField, LabelValue), Rejected> {
     let field = LabelField::parse(&input.field)?;
     let value = match (field, input.value) {
         (LabelField::Places, serde_json::Value::Array(units)) => LabelValue::Units(
@@ -108,7 +109,6 @@ fn parse(input: LabelInput) -> Result<(LabelField, LabelValue), Rejected> {
     };
     if let (LabelField::Topic, LabelValue::Code(t)) = (field, &value) {
         let t = t.trim();
-        let tx = Taxonomy::embedded();
         if t != OTHER_ID && tx.index(t).is_none() {
             let ids: Vec<&str> = tx.topics.iter().map(|x| x.id.as_str()).collect();
             return Err(Rejected::Invalid(format!(
@@ -149,7 +149,8 @@ pub async fn create(
     })?;
     let input: LabelInput =
         serde_json::from_value(v).map_err(|e| Rejected::Invalid(e.to_string()))?;
-    let (field, value) = parse(input)?;
+    let (tx, _) = ykien_listen::learn::active_taxonomy(&state.store).await?;
+    let (field, value) = parse(input, &tx)?;
     let label = state
         .store
         .add_label(Some(&actor), id, field, value)

@@ -135,6 +135,8 @@ struct DashboardPage {
     c: Chrome,
     unit_id: String,
     unit_name: String,
+    /// The signed-in user's role, on the dashboard of its own unit.
+    role_label: Option<String>,
     trail: Vec<(String, String)>,
     days: i64,
     periods: Vec<PeriodLink>,
@@ -360,6 +362,8 @@ async fn render(
     let page = DashboardPage {
         c: ui.chrome(Some(signed.bar())),
         unit_name: d.unit.name.clone(),
+        role_label: (d.unit.id == signed.actor.unit)
+            .then(|| t.get(&format!("role.{}", signed.actor.role)).to_string()),
         trail: d
             .trail
             .iter()

@@ -115,6 +115,8 @@ pub struct Line {
     pub spam_label: Option<String>,
     pub masked: bool,
     pub restricted: bool,
+    /// The case holding the item, when the actor handles it.
+    pub case: Option<i64>,
 }
 
 pub struct FacetLink {
@@ -201,6 +203,7 @@ fn line(item: Item, words: &[Vec<String>], lang: Lang, t: &Catalog) -> Line {
             .map(|s| said(t, "items.spam_value", s)),
         masked: item.masked,
         restricted: item.confidentiality == "restricted",
+        case: None,
     }
 }
 
@@ -309,7 +312,13 @@ pub async fn index(
         items: list
             .items
             .into_iter()
-            .map(|i| line(i, &words, lang, t))
+            .map(|i| {
+                let case = list.cases.iter().find(|(id, _)| *id == i.id).map(|c| c.1);
+                Line {
+                    case,
+                    ..line(i, &words, lang, t)
+                }
+            })
             .collect(),
         facets,
         chips,
@@ -396,6 +405,10 @@ struct DetailPage {
     explained: Option<Explained>,
     places: Vec<PlaceLine>,
     current: Vec<(String, String)>,
+    /// The item's values now (codes), to say where an officer overrode the analysis.
+    now_topic: String,
+    now_sentiment: String,
+    now_spam: String,
     labels: Vec<LabelLine>,
     photos: Vec<PhotoLine>,
     case: Option<CaseLine>,
@@ -620,6 +633,9 @@ pub async fn show(
         explained: recorded.as_ref().map(|r| explain(r, lang, t)),
         places: place_lines,
         current,
+        now_topic: item.topic.clone().unwrap_or_default(),
+        now_sentiment: item.sentiment.clone().unwrap_or_default(),
+        now_spam: item.spam_label.clone().unwrap_or_default(),
         labels,
         photos,
         case: case.map(|c| CaseLine {
@@ -671,9 +687,20 @@ pub async fn label(
         }
     };
     let value = form.value.trim().to_string();
-    if field == LabelField::Topic
+    // The organization's active taxonomy: a topic it added can be taught at once.
+    let active = if field == LabelField::Topic {
+        Some(
+            ykien_listen::learn::active_taxonomy(&state.store)
+                .await
+                .map_err(|e| WebError::Internal(e.to_string()))?
+                .0,
+        )
+    } else {
+        None
+    };
+    if let Some(tx) = &active
         && value != OTHER_ID
-        && Taxonomy::embedded().index(&value).is_none()
+        && tx.index(&value).is_none()
     {
         // Scope first: an item the actor may not see is not found, whatever the value.
         state.store.item(Some(&signed.actor), id).await?;

@@ -44,9 +44,16 @@ pub struct TopicOption {
     pub name: String,
 }
 
-fn topics(lang: Lang) -> Vec<TopicOption> {
-    Taxonomy::embedded()
-        .topics
+/// The topics of the organization's active taxonomy (the shipped one until it edits its own).
+async fn taxonomy(state: &AppState) -> Result<Taxonomy, WebError> {
+    ykien_listen::learn::active_taxonomy(&state.store)
+        .await
+        .map(|(tx, _)| tx)
+        .map_err(|e| WebError::Internal(e.to_string()))
+}
+
+fn topics(tx: &Taxonomy, lang: Lang) -> Vec<TopicOption> {
+    tx.topics
         .iter()
         .map(|t| TopicOption {
             id: t.id.clone(),
@@ -109,6 +116,7 @@ fn valid_client_id(id: &str) -> bool {
 
 fn form_page(
     state: &AppState,
+    tx: &Taxonomy,
     signed: &Signed,
     ui: &Ui,
     status: StatusCode,
@@ -119,7 +127,7 @@ fn form_page(
     let page = ReportPage {
         c: ui.chrome(Some(signed.bar())),
         csrf: signed.session.csrf_token.clone(),
-        topics: topics(ui.lang),
+        topics: topics(tx, ui.lang),
         text: f.text.clone(),
         topic: f.topic.clone(),
         place: f.place.clone(),
@@ -145,8 +153,10 @@ pub async fn show(
     if !may_report(&signed.actor) {
         return Err(WebError::Forbidden);
     }
+    let tx = taxonomy(&state).await?;
     form_page(
         &state,
+        &tx,
         &signed,
         &ui,
         StatusCode::OK,
@@ -243,6 +253,7 @@ pub async fn submit(
         return Err(WebError::Forbidden.into());
     }
     let t = ui.t();
+    let tx = taxonomy(&state).await?;
     let refuse = |status: StatusCode, message: String| {
         if json {
             return Err(if status == StatusCode::PAYLOAD_TOO_LARGE {
@@ -251,7 +262,7 @@ pub async fn submit(
                 Rejected::Invalid(message)
             });
         }
-        form_page(&state, &signed, &ui, status, &f, Some(message)).map_err(Rejected::from)
+        form_page(&state, &tx, &signed, &ui, status, &f, Some(message)).map_err(Rejected::from)
     };
     let invalid = |key: &str| refuse(StatusCode::UNPROCESSABLE_ENTITY, t.get(key).to_string());
     if let Some(limit) = too_large {
@@ -268,7 +279,7 @@ pub async fn submit(
         return invalid("report.error_long");
     }
     let topic = f.topic.trim();
-    if !topic.is_empty() && Taxonomy::embedded().get(topic).is_none() {
+    if !topic.is_empty() && tx.get(topic).is_none() {
         return invalid("report.error_topic");
     }
     let client_id = f.client_id.trim();
@@ -464,8 +475,8 @@ mod tests {
 
     #[test]
     fn every_topic_has_names_in_both_languages() {
-        let vi = topics(Lang::Vi);
-        let en = topics(Lang::En);
+        let vi = topics(Taxonomy::embedded(), Lang::Vi);
+        let en = topics(Taxonomy::embedded(), Lang::En);
         assert!(!vi.is_empty());
         assert_eq!(vi.len(), en.len());
         assert!(vi.iter().chain(&en).all(|t| !t.name.trim().is_empty()));

@@ -70,6 +70,7 @@ on_both_backends!(
     cases::api_lists_cases_by_status_and_overdue_in_scope,
     cases::api_merges_splits_assigns_and_suggests,
     labels::officers_correct_items_and_the_corrections_stick,
+    labels::a_topic_the_organization_added_is_accepted,
     openapi::openapi_document_and_docs_page_are_served,
     openapi::api_answers_match_the_document,
     // --- intake ---

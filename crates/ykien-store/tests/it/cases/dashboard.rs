@@ -166,7 +166,11 @@ pub async fn dashboard_counts_both_periods_by_day_topic_sentiment_and_unit(t: &T
     // The newest items, as listed to the officer: the restricted one included, spam not.
     assert_eq!(d.latest.len(), 5);
     assert!(d.latest.iter().any(|i| i.id == secret));
-    assert!(d.latest.iter().all(|i| !i.is_hidden && i.unit.as_str() == WARD));
+    assert!(
+        d.latest
+            .iter()
+            .all(|i| !i.is_hidden && i.unit.as_str() == WARD)
+    );
 
     // A collaborator of the same ward does not count the restricted item, nor sees it.
     let d = s.dashboard(&collab, &query(WARD, 7)).await.unwrap();

@@ -414,6 +414,17 @@ pub async fn item_places_and_case_are_scoped(t: &TestDb) {
     assert_eq!((got.id, got.status.as_str()), (case.case.id, "new"));
     assert_eq!(got.title, "Rác ở Ba Đình");
     assert_eq!(s.item_case(Some(&officer), b).await.unwrap(), None);
+    // The list names the case of each item for those who handle cases.
+    let page = s
+        .list_item_page(Some(&officer), &ItemFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(page.cases, vec![(a, case.case.id)]);
+    let page = s
+        .list_item_page(Some(&collaborator), &ItemFilter::default())
+        .await
+        .unwrap();
+    assert!(page.cases.is_empty());
     // A collaborator who did not file the item does not learn of the case.
     assert_eq!(s.item_case(Some(&collaborator), a).await.unwrap(), None);
     assert!(matches!(

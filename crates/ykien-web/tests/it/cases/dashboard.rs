@@ -152,6 +152,10 @@ pub async fn every_role_sees_its_units_figures_and_drills_down(b: Backend) {
     let html = get_text(&officer, app.url("/")).await;
     assert!(html.contains("<h1>Phường Ba Đình</h1>"), "{html}");
     assert!(html.contains("data-days=\"7\""));
+    assert!(
+        html.contains("Vai trò: Cán bộ"),
+        "the user's role on its own unit"
+    );
     assert_eq!(figure(&html, "items").0, "3");
     assert_eq!(figure(&html, "open-cases").0, "1");
     assert_eq!(figure(&html, "overdue").0, "1");

@@ -151,6 +151,26 @@ pub async fn items_list_filters_facets_and_pages(b: Backend) {
     assert!(bad.contains("role=\"alert\""));
     assert_eq!(attr(&bad, "data-total"), "30");
 
+    // An item in a case links to it from the list (for those who handle cases).
+    let case = app
+        .store
+        .create_case(
+            None,
+            ykien_store::NewCase {
+                unit: WARD.into(),
+                title: "Ngập úng phố Đội Cấn".into(),
+                severity: ykien_store::Severity::Normal,
+                item_ids: vec![first[0]],
+                due_at: None,
+            },
+        )
+        .await
+        .unwrap()
+        .case
+        .id;
+    let (_, html) = get(&officer, &app, "/items").await;
+    assert!(html.contains(&format!("class=\"badge case\" href=\"/cases/{case}\"")));
+
     // Another unit: inside the subtree narrows, outside is not found.
     let (s, _) = get(&officer, &app, &format!("/items?unit={SIBLING}")).await;
     assert_eq!(s, 404);
@@ -260,6 +280,10 @@ pub async fn item_page_explains_and_labels_are_audited(b: Backend) {
     );
     let (_, after) = get(&officer, &app, to.trim_end_matches("#labels")).await;
     assert!(after.contains("role=\"status\""), "saved is said");
+    assert!(
+        after.contains("Cán bộ đã hiệu chỉnh kết quả này"),
+        "the analysis says the officer's value overrides it"
+    );
     assert!(after.contains("<table class=\"history\">"));
     assert!(
         after.contains("Cán bộ") || after.contains("officer"),

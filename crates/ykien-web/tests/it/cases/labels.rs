@@ -210,3 +210,31 @@ pub async fn officers_correct_items_and_the_corrections_stick(b: Backend) {
     assert!(!after.is_hidden);
     app.cleanup().await;
 }
+
+/// A topic the organization added to its taxonomy can be taught at once: the label API and the
+/// report form check topics against the active taxonomy, not the shipped one.
+pub async fn a_topic_the_organization_added_is_accepted(b: Backend) {
+    let Some(app) = b.app(test_config()).await else {
+        return;
+    };
+    let text = "Người dân phản ánh chợ tạm lấn chiếm vỉa hè trước cổng trường.";
+    let item = super::items::file_as_system(&app, "00004", text, Confidentiality::Normal).await;
+    let officer = token(&app, Role::Officer, "00004", "canbo@badinh.test").await;
+    let path = format!("/api/v1/items/{item}/labels");
+    let label = json!({ "field": "topic", "value": "cho_tam" });
+    let (status, body) = call(&app, &officer, "POST", &path, Some(label.clone())).await;
+    assert_eq!(status, 422, "not in the shipped taxonomy yet: {body}");
+
+    let mut source = ykien_text::topics::DEFAULT_TAXONOMY.to_string();
+    source.push_str(
+        "\n[[topic]]\nid = \"cho_tam\"\nname_vi = \"Chợ tạm, chợ cóc\"\nname_en = \
+         \"Makeshift markets\"\ndescription = \"Chợ tạm lấn chiếm lòng đường, vỉa hè.\"\n\
+         seeds = [\"chợ tạm\", \"chợ cóc\"]\n",
+    );
+    ykien_listen::learn::save_taxonomy(&app.store, None, &source, "test", true)
+        .await
+        .unwrap();
+    let (status, body) = call(&app, &officer, "POST", &path, Some(label)).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(app.store.item(None, item).await.unwrap().topic.as_deref(), Some("cho_tam"));
+}
