@@ -19,6 +19,7 @@ pub mod ratelimit;
 pub mod routes;
 pub mod state;
 pub mod system;
+pub mod topics;
 pub mod ui;
 pub mod uploads;
 pub mod wire;

@@ -26,7 +26,7 @@ use ykien_core::{Permission, can};
 use ykien_store::{
     FacetCount, Item, LabelField, LabelValue, SENTIMENT_VALUES, SPAM_VALUES, STATUS_VALUES,
 };
-use ykien_text::topics::{OTHER_ID, Taxonomy};
+use ykien_text::topics::OTHER_ID;
 
 use crate::auth::{CheckedForm, HasCsrf, Signed};
 use crate::error::WebError;
@@ -35,7 +35,8 @@ use crate::pages::report::{excerpt, local_time};
 use crate::state::AppState;
 use crate::ui::{Chrome, Ui};
 
-use explain::{Explained, Recorded, explain, said, topic_name};
+use explain::{Explained, Recorded, explain, said};
+use crate::topics::Topics;
 use marks::{MarkKind, Piece, Span, pieces};
 use query::ListQuery;
 
@@ -63,20 +64,6 @@ fn opts(values: impl IntoIterator<Item = (String, String)>, current: &str) -> Ve
         .collect()
 }
 
-/// Topic ids of the taxonomy and "other", with their names.
-fn topic_choices(lang: Lang, t: &Catalog) -> Vec<(String, String)> {
-    Taxonomy::embedded()
-        .topics
-        .iter()
-        .map(|x| x.id.clone())
-        .chain(std::iter::once(OTHER_ID.to_string()))
-        .map(|id| {
-            let name = topic_name(lang, t, &id);
-            (id, name)
-        })
-        .collect()
-}
-
 fn coded(t: &Catalog, prefix: &str, values: &[&str]) -> Vec<(String, String)> {
     values
         .iter()
@@ -85,9 +72,9 @@ fn coded(t: &Catalog, prefix: &str, values: &[&str]) -> Vec<(String, String)> {
 }
 
 /// A value of one facet dimension in words.
-fn value_label(lang: Lang, t: &Catalog, key: &str, value: &str) -> String {
+fn value_label(topics: &Topics, lang: Lang, t: &Catalog, key: &str, value: &str) -> String {
     match key {
-        "topic" => topic_name(lang, t, value),
+        "topic" => topics.name(lang, value),
         "sentiment" => said(t, "items.sentiment_value", value),
         "channel" => said(t, "items.channel_value", value),
         "status" => said(t, "items.status_value", value),
@@ -164,7 +151,7 @@ struct ListPage {
     bad_dates: bool,
 }
 
-fn line(item: Item, words: &[Vec<String>], lang: Lang, t: &Catalog) -> Line {
+fn line(item: Item, words: &[Vec<String>], topics: &Topics, lang: Lang, t: &Catalog) -> Line {
     let (text, spans) = if words.is_empty() {
         (excerpt(&item.text, EXCERPT_CHARS), Vec::new())
     } else {
@@ -188,7 +175,7 @@ fn line(item: Item, words: &[Vec<String>], lang: Lang, t: &Catalog) -> Line {
         received: local_time(item.occurred_at.unwrap_or(item.received_at)),
         unit_name: item.unit_name.clone(),
         channel_label: said(t, "items.channel_value", &item.channel),
-        topic_label: item.topic.as_deref().map(|x| topic_name(lang, t, x)),
+        topic_label: item.topic.as_deref().map(|x| topics.name(lang, x)),
         sentiment: item.sentiment.clone().unwrap_or_default(),
         sentiment_label: item
             .sentiment
@@ -211,6 +198,7 @@ fn facet_group(
     key: &'static str,
     counts: &[FacetCount],
     q: &ListQuery,
+    topics: &Topics,
     lang: Lang,
     t: &Catalog,
 ) -> FacetGroup {
@@ -223,7 +211,7 @@ fn facet_group(
             .map(|c| {
                 let active = c.value == current;
                 FacetLink {
-                    label: value_label(lang, t, key, &c.value),
+                    label: value_label(topics, lang, t, key, &c.value),
                     count: c.count,
                     href: if active {
                         q.with(key, None)
@@ -245,6 +233,7 @@ pub async fn index(
     Query(q): Query<ListQuery>,
 ) -> Result<Html<String>, WebError> {
     let (lang, t) = (ui.lang, ui.t());
+    let topics = Topics::load(&state).await?;
     let terms = ykien_listen::search_key(&q.q);
     let words = ykien_store::query_words(&terms);
     let filter = q.filter(terms);
@@ -281,7 +270,7 @@ pub async fn index(
         .map(|(key, value)| {
             let shown = match key {
                 "unit" => chosen_unit_name.clone().unwrap_or(value),
-                _ => value_label(lang, t, key, &value),
+                _ => value_label(&topics, lang, t, key, &value),
             };
             Chip {
                 label: format!("{}: {shown}", t.get(&format!("items.facet_{key}"))),
@@ -290,10 +279,10 @@ pub async fn index(
         })
         .collect();
     let facets = vec![
-        facet_group("topic", &list.facets.topic, &q, lang, t),
-        facet_group("sentiment", &list.facets.sentiment, &q, lang, t),
-        facet_group("channel", &list.facets.channel, &q, lang, t),
-        facet_group("status", &list.facets.status, &q, lang, t),
+        facet_group("topic", &list.facets.topic, &q, &topics, lang, t),
+        facet_group("sentiment", &list.facets.sentiment, &q, &topics, lang, t),
+        facet_group("channel", &list.facets.channel, &q, &topics, lang, t),
+        facet_group("status", &list.facets.status, &q, &topics, lang, t),
     ];
     let page_no = list.offset / list.limit.max(1) + 1;
     let first = list.offset + 1;
@@ -316,14 +305,14 @@ pub async fn index(
                 let case = list.cases.iter().find(|(id, _)| *id == i.id).map(|c| c.1);
                 Line {
                     case,
-                    ..line(i, &words, lang, t)
+                    ..line(i, &words, &topics, lang, t)
                 }
             })
             .collect(),
         facets,
         chips,
         units: opts(unit_choices, &q.unit),
-        topics: opts(topic_choices(lang, t), &q.topic),
+        topics: opts(topics.choices(lang), &q.topic),
         sentiments: opts(
             coded(t, "items.sentiment_value", &SENTIMENT_VALUES),
             &q.sentiment,
@@ -422,9 +411,9 @@ fn item_id(id: &str) -> Result<i64, WebError> {
 }
 
 /// A label's value in words.
-fn label_value(lang: Lang, t: &Catalog, field: &str, value: &str) -> String {
+fn label_value(topics: &Topics, lang: Lang, t: &Catalog, field: &str, value: &str) -> String {
     match field {
-        "topic" => topic_name(lang, t, value),
+        "topic" => topics.name(lang, value),
         "sentiment" => said(t, "items.sentiment_value", value),
         "spam" => said(t, "items.spam_value", value),
         _ => value.to_string(),
@@ -447,6 +436,7 @@ pub async fn show(
     Query(dq): Query<DetailQuery>,
 ) -> Result<Html<String>, WebError> {
     let (lang, t) = (ui.lang, ui.t());
+    let topics = Topics::load(&state).await?;
     let id = item_id(&id)?;
     let actor = &signed.actor;
     let item = state.store.item(Some(actor), id).await?;
@@ -537,7 +527,7 @@ pub async fn show(
             t.get("items.topic").to_string(),
             item.topic
                 .as_deref()
-                .map_or_else(none, |x| topic_name(lang, t, x)),
+                .map_or_else(none, |x| topics.name(lang, x)),
         ),
         (
             t.get("items.sentiment").to_string(),
@@ -556,7 +546,7 @@ pub async fn show(
         LabelForm {
             field: "topic",
             title: t.get("items.topic").to_string(),
-            choices: opts(topic_choices(lang, t), &current_topic),
+            choices: opts(topics.choices(lang), &current_topic),
             current: current_topic,
         },
         LabelForm {
@@ -587,8 +577,8 @@ pub async fn show(
             old: l
                 .old_value
                 .as_deref()
-                .map_or_else(none, |v| label_value(lang, t, &l.field, v)),
-            new: label_value(lang, t, &l.field, &l.new_value),
+                .map_or_else(none, |v| label_value(&topics, lang, t, &l.field, v)),
+            new: label_value(&topics, lang, t, &l.field, &l.new_value),
         })
         .collect();
     let photos = photos
@@ -630,7 +620,7 @@ pub async fn show(
         status_label: said(t, "items.status_value", &item.status),
         status: item.status.clone(),
         status_reason: item.status_reason.clone(),
-        explained: recorded.as_ref().map(|r| explain(r, lang, t)),
+        explained: recorded.as_ref().map(|r| explain(r, &topics, lang, t)),
         places: place_lines,
         current,
         now_topic: item.topic.clone().unwrap_or_default(),

@@ -6,7 +6,7 @@
 //! a field an older pipeline did not write is simply not shown.
 
 use serde::Deserialize;
-use ykien_text::topics::{OTHER_ID, Taxonomy};
+use crate::topics::Topics;
 
 use crate::i18n::{Catalog, Lang};
 
@@ -110,20 +110,6 @@ pub fn said(t: &Catalog, prefix: &str, code: &str) -> String {
     }
 }
 
-/// A topic's name in the page's language (the taxonomy is data, so names come from there).
-pub fn topic_name(lang: Lang, t: &Catalog, id: &str) -> String {
-    if id == OTHER_ID {
-        return t.get("items.topic_other").to_string();
-    }
-    match Taxonomy::embedded().topics.iter().find(|x| x.id == id) {
-        Some(x) => match lang {
-            Lang::Vi => x.name_vi.clone(),
-            Lang::En => x.name_en.clone(),
-        },
-        None => id.to_string(),
-    }
-}
-
 /// A score in −1..=1 with its sign, two decimals, in the page's way of writing numbers
 /// (a decimal comma in Vietnamese) and a true minus sign.
 pub fn signed_number(lang: Lang, x: f64) -> String {
@@ -194,7 +180,7 @@ fn counted(kinds: impl Iterator<Item = String>) -> Vec<(String, usize)> {
     out
 }
 
-pub fn explain(r: &Recorded, lang: Lang, t: &Catalog) -> Explained {
+pub fn explain(r: &Recorded, topics: &Topics, lang: Lang, t: &Catalog) -> Explained {
     Explained {
         language: r
             .language
@@ -226,7 +212,7 @@ pub fn explain(r: &Recorded, lang: Lang, t: &Catalog) -> Explained {
         }),
         topic: r.topic.as_ref().map(|x| TopicView {
             id: x.id.clone(),
-            name: topic_name(lang, t, &x.id),
+            name: topics.name(lang, &x.id),
             score: percent(x.score),
             terms: x.terms.join(", "),
         }),
@@ -275,7 +261,7 @@ mod tests {
             "keywords": [{"text": "rác thải", "score": 0.5}],
         });
         let t = Lang::Vi.catalog();
-        let e = explain(&Recorded::read(&v), Lang::Vi, t);
+        let e = explain(&Recorded::read(&v), &Topics::shipped(), Lang::Vi, t);
         assert_eq!(e.language.as_deref(), Some("Tiếng Việt"));
         assert_eq!(e.language_confidence.as_deref(), Some("97 %"));
         let s = e.spam.unwrap();
@@ -298,7 +284,7 @@ mod tests {
         assert_ne!(topic.name, "environment");
         assert_eq!(e.pii[0].1, 1);
         // Nothing recorded: nothing explained, no failure.
-        let e = explain(&Recorded::read(&json!("not an object")), Lang::En, t);
+        let e = explain(&Recorded::read(&json!("not an object")), &Topics::shipped(), Lang::En, t);
         assert!(e.spam.is_none() && e.topic.is_none() && e.keywords.is_empty());
     }
 }
