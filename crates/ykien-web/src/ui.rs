@@ -16,6 +16,9 @@ pub struct Ui {
     pub lang: Lang,
     /// Request path, used to build the language switch link back to the same page.
     pub path: String,
+    /// The request's query without `lang`, kept by the language switch (a dashboard's period,
+    /// a list's filters).
+    pub query: String,
 }
 
 fn query_lang(query: Option<&str>) -> Option<Lang> {
@@ -31,9 +34,18 @@ impl Ui {
         let lang = query_lang(parts.uri.query())
             .or_else(|| cookies::get(&parts.headers, LANG_COOKIE).and_then(|v| Lang::parse(&v)))
             .unwrap_or_default();
+        let query = parts
+            .uri
+            .query()
+            .unwrap_or("")
+            .split('&')
+            .filter(|kv| !kv.is_empty() && kv.split('=').next() != Some("lang"))
+            .collect::<Vec<_>>()
+            .join("&");
         Ui {
             lang,
             path: parts.uri.path().to_string(),
+            query,
         }
     }
 
@@ -47,7 +59,16 @@ impl Ui {
             lang: self.lang.code(),
             t,
             user,
-            switch_href: format!("{}?lang={}", self.path, t.get("nav.switch_lang_code")),
+            switch_href: if self.query.is_empty() {
+                format!("{}?lang={}", self.path, t.get("nav.switch_lang_code"))
+            } else {
+                format!(
+                    "{}?{}&lang={}",
+                    self.path,
+                    self.query,
+                    t.get("nav.switch_lang_code")
+                )
+            },
         }
     }
 }
@@ -131,5 +152,7 @@ mod tests {
         assert_eq!(Ui::from_parts(&parts("/?lang=fr", None)).lang, Lang::Vi);
         let ui = Ui::from_parts(&parts("/units/01", None));
         assert_eq!(ui.chrome(None).switch_href, "/units/01?lang=en");
+        let ui = Ui::from_parts(&parts("/dashboard/01?period=30&lang=vi", None));
+        assert_eq!(ui.chrome(None).switch_href, "/dashboard/01?period=30&lang=en");
     }
 }

@@ -334,6 +334,7 @@ async fn render(
     let (lang, t) = (ui.lang, ui.t());
     let days = q.days();
     let d = figures_for(state, signed, unit, days).await?;
+    let names = crate::topics::Topics::load(state).await?;
     let unit_id = d.unit.id.to_string();
     let path = format!("/dashboard/{unit_id}");
     let channels = d
@@ -375,7 +376,7 @@ async fn render(
         figures: figures(&d, lang, t),
         hidden_note: d.hidden.current > 0,
         series: charts::series(&d, lang, t),
-        topics: charts::topics(&d, lang, t),
+        topics: charts::topics(&d, &names, lang, t),
         sentiment: charts::sentiment(&d, lang, t),
         units_chart: charts::units(&d, lang, t),
         children: children(&d, lang),
@@ -416,7 +417,7 @@ async fn render(
                 },
                 unit_name: i.unit_name.clone(),
                 received: local_time(i.received_at),
-                topic: i.topic.as_deref().map(|k| charts::topic_name(k, lang, t)),
+                topic: i.topic.as_deref().map(|k| charts::topic_name(&names, k, lang, t)),
             })
             .collect(),
         channels,

@@ -7,7 +7,7 @@ use ykien_charts::{
     TimeSeries, UnitMap, num,
 };
 use ykien_store::{Change, Dashboard, Keyed};
-use ykien_text::topics::{OTHER_ID, OTHER_NAME_EN, OTHER_NAME_VI, Taxonomy};
+use crate::topics::Topics;
 
 use crate::i18n::{Catalog, Lang};
 
@@ -69,25 +69,13 @@ pub fn change_text(c: &Change, lang: Lang) -> String {
     }
 }
 
-/// A topic id as the reader knows it: the taxonomy's name in the UI language.
-pub fn topic_name(id: &str, lang: Lang, t: &Catalog) -> String {
+/// A topic id as the reader knows it: the organization's name for it in the UI language
+/// (retired topics keep theirs).
+pub fn topic_name(names: &Topics, id: &str, lang: Lang, t: &Catalog) -> String {
     if id.is_empty() {
         return t.get("dashboard.not_analysed").to_string();
     }
-    if id == OTHER_ID {
-        return match lang {
-            Lang::Vi => OTHER_NAME_VI,
-            Lang::En => OTHER_NAME_EN,
-        }
-        .to_string();
-    }
-    match Taxonomy::embedded().get(id) {
-        Some(topic) => match lang {
-            Lang::Vi => topic.name_vi.clone(),
-            Lang::En => topic.name_en.clone(),
-        },
-        None => id.to_string(),
-    }
+    names.name(lang, id)
 }
 
 fn meta(id: &str, title: &str, desc: String, lang: Lang, t: &Catalog) -> Meta {
@@ -134,7 +122,7 @@ fn bar_rows(rows: impl Iterator<Item = (String, Change)>) -> Vec<BarRow> {
 }
 
 /// Opinions by topic, the ten most frequent, with the change.
-pub fn topics(d: &Dashboard, lang: Lang, t: &Catalog) -> ChartView {
+pub fn topics(d: &Dashboard, names: &Topics, lang: Lang, t: &Catalog) -> ChartView {
     let shown: Vec<&Keyed> = d
         .topics
         .iter()
@@ -144,7 +132,7 @@ pub fn topics(d: &Dashboard, lang: Lang, t: &Catalog) -> ChartView {
     let top = shown
         .first()
         .filter(|k| k.count.current > 0)
-        .map(|k| topic_name(&k.key, lang, t))
+        .map(|k| topic_name(names, &k.key, lang, t))
         .unwrap_or_else(|| "—".to_string());
     let desc = t.get("dashboard.topics_desc").replace("{top}", &top);
     let chart = Bars {
@@ -155,7 +143,7 @@ pub fn topics(d: &Dashboard, lang: Lang, t: &Catalog) -> ChartView {
             lang,
             t,
         ),
-        rows: bar_rows(shown.iter().map(|k| (topic_name(&k.key, lang, t), k.count))),
+        rows: bar_rows(shown.iter().map(|k| (topic_name(names, &k.key, lang, t), k.count))),
         label_header: t.get("dashboard.topic").to_string(),
         value_header: t.get("dashboard.count").to_string(),
         change_header: t.get("dashboard.change").to_string(),
