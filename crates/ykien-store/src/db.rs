@@ -93,7 +93,9 @@ impl BeginWrite for SqlitePool {
     type Db = sqlx::Sqlite;
     async fn begin_write(&self) -> Result<WriteTx<Self::Db>, sqlx::Error> {
         let turn = write_turn(self.connect_options().get_filename());
-        let turn = tokio::time::timeout(TURN_WAIT, turn.lock_owned()).await.ok();
+        let turn = tokio::time::timeout(TURN_WAIT, turn.lock_owned())
+            .await
+            .ok();
         let tx = self.begin_with("BEGIN IMMEDIATE").await?;
         Ok(WriteTx { tx, _turn: turn })
     }

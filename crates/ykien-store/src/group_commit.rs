@@ -109,9 +109,7 @@ mod tests {
     #[tokio::test]
     async fn a_writer_that_panics_loses_only_its_group() {
         let gc: GroupCommit<u32, u32> = GroupCommit::default();
-        let r = gc
-            .submit(1, |_group| async move { panic!("boom") })
-            .await;
+        let r = gc.submit(1, |_group| async move { panic!("boom") }).await;
         assert_eq!(r, None);
         let r = gc
             .submit(2, |group| async move {

@@ -267,8 +267,12 @@ impl Store {
                      WHERE i.id",
                 );
                 in_items(&mut qb);
-                let paths: std::collections::HashMap<i64, String> =
-                    qb.build_query_as::<(i64, String)>().fetch_all(&mut *tx).await?.into_iter().collect();
+                let paths: std::collections::HashMap<i64, String> = qb
+                    .build_query_as::<(i64, String)>()
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .into_iter()
+                    .collect();
                 // The places become exactly what this reading found, in units that exist.
                 let mut qb = sqlx::QueryBuilder::new("DELETE FROM item_places WHERE item_id");
                 in_items(&mut qb);
@@ -276,7 +280,12 @@ impl Store {
                 let mut places: Vec<(i64, &str, i64, i64)> = Vec::new();
                 for &(_, job, rec) in &mine {
                     for (unit, span) in &rec.places {
-                        places.push((job.item_id, unit.as_str(), span.start as i64, span.end as i64));
+                        places.push((
+                            job.item_id,
+                            unit.as_str(),
+                            span.start as i64,
+                            span.end as i64,
+                        ));
                     }
                 }
                 if !places.is_empty() {
@@ -286,8 +295,12 @@ impl Store {
                         ids.push_bind(p.1);
                     }
                     qb.push(")");
-                    let known: std::collections::HashSet<String> =
-                        qb.build_query_scalar::<String>().fetch_all(&mut *tx).await?.into_iter().collect();
+                    let known: std::collections::HashSet<String> = qb
+                        .build_query_scalar::<String>()
+                        .fetch_all(&mut *tx)
+                        .await?
+                        .into_iter()
+                        .collect();
                     places.retain(|p| known.contains(p.1));
                 }
                 if !places.is_empty() {
@@ -295,13 +308,17 @@ impl Store {
                         "INSERT INTO item_places (item_id, unit_id, span_start, span_end) ",
                     );
                     qb.push_values(&places, |mut b, p| {
-                        b.push_bind(p.0).push_bind(p.1).push_bind(p.2).push_bind(p.3);
+                        b.push_bind(p.0)
+                            .push_bind(p.1)
+                            .push_bind(p.2)
+                            .push_bind(p.3);
                     });
                     qb.push(" ON CONFLICT DO NOTHING");
                     qb.build().execute(&mut *tx).await?;
                 }
                 // An officer's label outranks the pipeline: put the newest labels back.
-                let mut qb = sqlx::QueryBuilder::new("SELECT DISTINCT item_id FROM labels WHERE item_id");
+                let mut qb =
+                    sqlx::QueryBuilder::new("SELECT DISTINCT item_id FROM labels WHERE item_id");
                 in_items(&mut qb);
                 let labelled: Vec<i64> = qb.build_query_scalar().fetch_all(&mut *tx).await?;
                 for item in labelled {

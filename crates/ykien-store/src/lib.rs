@@ -138,11 +138,11 @@ pub use dashboard::{
     AlertFigures, CaseFigures, Change, ChildFigures, Dashboard, DashboardQuery, FeedFigures, Keyed,
     MAX_DASHBOARD_DAYS,
 };
-mod taxonomy;
 mod cases_board;
+mod taxonomy;
 pub use cases_board::{
-    Assignee, AssigneeFilter, Board, BoardCase, BoardColumn, BoardFilter, CaseView, Due,
-    Forwarded, TimelineEntry, TimelineEvent, WorkingDays,
+    Assignee, AssigneeFilter, Board, BoardCase, BoardColumn, BoardFilter, CaseView, Due, Forwarded,
+    TimelineEntry, TimelineEvent, WorkingDays,
 };
 pub use taxonomy::{MAX_TAXONOMY_BYTES, TaxonomyVersion, may_edit_taxonomy};
 mod item_list;

@@ -57,8 +57,12 @@ impl Lang {
         static VI_CAT: OnceLock<Catalog> = OnceLock::new();
         static EN_CAT: OnceLock<Catalog> = OnceLock::new();
         match self {
-            Lang::Vi => VI_CAT.get_or_init(|| Catalog::parse_all(VI).expect("i18n/*vi.toml are valid")),
-            Lang::En => EN_CAT.get_or_init(|| Catalog::parse_all(EN).expect("i18n/*en.toml are valid")),
+            Lang::Vi => {
+                VI_CAT.get_or_init(|| Catalog::parse_all(VI).expect("i18n/*vi.toml are valid"))
+            }
+            Lang::En => {
+                EN_CAT.get_or_init(|| Catalog::parse_all(EN).expect("i18n/*en.toml are valid"))
+            }
         }
     }
 }

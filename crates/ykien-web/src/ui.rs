@@ -153,6 +153,9 @@ mod tests {
         let ui = Ui::from_parts(&parts("/units/01", None));
         assert_eq!(ui.chrome(None).switch_href, "/units/01?lang=en");
         let ui = Ui::from_parts(&parts("/dashboard/01?period=30&lang=vi", None));
-        assert_eq!(ui.chrome(None).switch_href, "/dashboard/01?period=30&lang=en");
+        assert_eq!(
+            ui.chrome(None).switch_href,
+            "/dashboard/01?period=30&lang=en"
+        );
     }
 }

@@ -417,7 +417,10 @@ async fn render(
                 },
                 unit_name: i.unit_name.clone(),
                 received: local_time(i.received_at),
-                topic: i.topic.as_deref().map(|k| charts::topic_name(&names, k, lang, t)),
+                topic: i
+                    .topic
+                    .as_deref()
+                    .map(|k| charts::topic_name(&names, k, lang, t)),
             })
             .collect(),
         channels,

@@ -35,8 +35,8 @@ use crate::pages::report::{excerpt, local_time};
 use crate::state::AppState;
 use crate::ui::{Chrome, Ui};
 
-use explain::{Explained, Recorded, explain, said};
 use crate::topics::Topics;
+use explain::{Explained, Recorded, explain, said};
 use marks::{MarkKind, Piece, Span, pieces};
 use query::ListQuery;
 

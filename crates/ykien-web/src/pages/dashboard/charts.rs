@@ -2,12 +2,12 @@
 //! figures as a table for the text alternative. Every word comes from the catalogue; numbers
 //! and dates are formatted by `ykien_charts::num` so that a chart and its table agree.
 
+use crate::topics::Topics;
 use ykien_charts::{
     BarRow, Bars, Chart, Lang as ChartLang, MapPoint, Meta, SentimentBars, SentimentRow, Step,
     TimeSeries, UnitMap, num,
 };
 use ykien_store::{Change, Dashboard, Keyed};
-use crate::topics::Topics;
 
 use crate::i18n::{Catalog, Lang};
 
@@ -143,7 +143,11 @@ pub fn topics(d: &Dashboard, names: &Topics, lang: Lang, t: &Catalog) -> ChartVi
             lang,
             t,
         ),
-        rows: bar_rows(shown.iter().map(|k| (topic_name(names, &k.key, lang, t), k.count))),
+        rows: bar_rows(
+            shown
+                .iter()
+                .map(|k| (topic_name(names, &k.key, lang, t), k.count)),
+        ),
         label_header: t.get("dashboard.topic").to_string(),
         value_header: t.get("dashboard.count").to_string(),
         change_header: t.get("dashboard.change").to_string(),

@@ -5,8 +5,8 @@
 //! the personal data masked — every word from the catalogue. The JSON is read leniently:
 //! a field an older pipeline did not write is simply not shown.
 
-use serde::Deserialize;
 use crate::topics::Topics;
+use serde::Deserialize;
 
 use crate::i18n::{Catalog, Lang};
 
@@ -284,7 +284,12 @@ mod tests {
         assert_ne!(topic.name, "environment");
         assert_eq!(e.pii[0].1, 1);
         // Nothing recorded: nothing explained, no failure.
-        let e = explain(&Recorded::read(&json!("not an object")), &Topics::shipped(), Lang::En, t);
+        let e = explain(
+            &Recorded::read(&json!("not an object")),
+            &Topics::shipped(),
+            Lang::En,
+            t,
+        );
         assert!(e.spam.is_none() && e.topic.is_none() && e.keywords.is_empty());
     }
 }

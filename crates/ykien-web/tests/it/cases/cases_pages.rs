@@ -526,7 +526,10 @@ pub async fn cases_pages_are_scoped_for_every_role(b: Backend) {
     let page = body(&app, &collab, &path).await;
     assert!(page.contains("Đang xác minh") && page.contains(&format!("/items/{mine}")));
     assert!(!page.contains("Ghi chú nội bộ"), "no officers' notes");
-    assert!(!page.contains("officer 00004"), "nobody's name in a reporter's view");
+    assert!(
+        !page.contains("officer 00004"),
+        "nobody's name in a reporter's view"
+    );
     assert!(page.contains("Bắt đầu xác minh"), "the steps are shown");
     assert!(
         !page.contains("/transition") && !page.contains("/assign"),

@@ -236,5 +236,8 @@ pub async fn a_topic_the_organization_added_is_accepted(b: Backend) {
         .unwrap();
     let (status, body) = call(&app, &officer, "POST", &path, Some(label)).await;
     assert_eq!(status, 201, "{body}");
-    assert_eq!(app.store.item(None, item).await.unwrap().topic.as_deref(), Some("cho_tam"));
+    assert_eq!(
+        app.store.item(None, item).await.unwrap().topic.as_deref(),
+        Some("cho_tam")
+    );
 }

@@ -198,7 +198,11 @@ async fn send_case_with(
         if spec.method == "POST" {
             let mut fields = vec![(
                 "csrf".to_string(),
-                if csrf { who.csrf.clone() } else { String::new() },
+                if csrf {
+                    who.csrf.clone()
+                } else {
+                    String::new()
+                },
             )];
             for (k, v) in body.as_object().into_iter().flatten() {
                 let v = match v {
