@@ -78,17 +78,33 @@ pub struct QueueStats {
 
 // Claims up to $4 jobs in one statement, and returns each with its item's text, so that a
 // worker takes a batch in one short write (one lock, one commit) rather than one per job.
+//
+// The due jobs are picked by two range scans of the (state, run_at) index, one per state,
+// each already in order and stopped at $4 rows; one condition with OR instead made SQLite
+// sort the whole table, and the table keeps every job done (75–100 ms a claim at a million
+// jobs, most of the pipeline's time).
 const CLAIM_SQLITE: &str = "UPDATE jobs SET state = 'running', attempts = attempts + 1, \
     locked_until = $1, locked_by = $2, updated_at = $3 \
-    WHERE id IN (SELECT id FROM jobs WHERE (state = 'queued' AND run_at <= $3) \
-    OR (state = 'running' AND locked_until < $3) ORDER BY run_at, id LIMIT $4) \
+    WHERE id IN (SELECT id FROM ( \
+      SELECT id, run_at FROM (SELECT id, run_at FROM jobs \
+        WHERE state = 'running' AND locked_until < $3 ORDER BY run_at, id LIMIT $4) \
+      UNION ALL \
+      SELECT id, run_at FROM (SELECT id, run_at FROM jobs \
+        WHERE state = 'queued' AND run_at <= $3 ORDER BY run_at, id LIMIT $4) \
+    ) ORDER BY run_at, id LIMIT $4) \
     RETURNING id, kind, item_id, attempts, (SELECT text FROM items WHERE items.id = jobs.item_id)";
 
-const CLAIM_POSTGRES: &str = "UPDATE jobs SET state = 'running', attempts = attempts + 1, \
+// PostgreSQL allows no FOR UPDATE in a UNION's branches, but does in the WITH queries it
+// combines.
+const CLAIM_POSTGRES: &str = "WITH expired AS (SELECT id, run_at FROM jobs \
+      WHERE state = 'running' AND locked_until < $3 ORDER BY run_at, id LIMIT $4 \
+      FOR UPDATE SKIP LOCKED), \
+    due AS (SELECT id, run_at FROM jobs WHERE state = 'queued' AND run_at <= $3 \
+      ORDER BY run_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) \
+    UPDATE jobs SET state = 'running', attempts = attempts + 1, \
     locked_until = $1, locked_by = $2, updated_at = $3 \
-    WHERE id IN (SELECT id FROM jobs WHERE (state = 'queued' AND run_at <= $3) \
-    OR (state = 'running' AND locked_until < $3) ORDER BY run_at, id LIMIT $4 \
-    FOR UPDATE SKIP LOCKED) \
+    WHERE id IN (SELECT id FROM (SELECT id, run_at FROM expired UNION ALL \
+      SELECT id, run_at FROM due) AS picked ORDER BY run_at, id LIMIT $4) \
     RETURNING id, kind, item_id, attempts, (SELECT text FROM items WHERE items.id = jobs.item_id)";
 
 fn secs(d: Duration) -> i64 {
