@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use serde_json::json;
+use ykien_listen::learn::TopicNames;
 use ykien_store::{
     AlertKind, AlertRule, AlertSeverity, EvalItem, Lease, NewAlert, RuleKind, Store,
 };
@@ -76,12 +77,15 @@ pub struct EvalReport {
     pub burst_alerts: u64,
 }
 
-fn topic_name(id: Option<&str>) -> String {
-    match id {
-        Some(t) => Taxonomy::embedded()
+/// A topic's Vietnamese name for an alert's title: the organization's name for it (retired
+/// topics keep theirs), the shipped taxonomy's when its versions cannot be read.
+fn topic_name(names: Option<&TopicNames>, id: Option<&str>) -> String {
+    match (id, names) {
+        (Some(t), Some(n)) => n.name(t, false),
+        (Some(t), None) => Taxonomy::embedded()
             .name_vi(t)
             .map_or_else(|| t.to_string(), str::to_string),
-        None => "chưa phân loại".to_string(),
+        (None, _) => "chưa phân loại".to_string(),
     }
 }
 
@@ -145,6 +149,7 @@ pub async fn evaluate_once(
         report.not_leader = true;
         return Ok(report);
     };
+    let names = ykien_listen::learn::topic_names(store).await.ok();
     if cursor.cursor_at == 0 && cursor.cursor_id == 0 {
         cursor.cursor_at = now - cfg.first_lookback_secs;
     }
@@ -254,7 +259,9 @@ pub async fn evaluate_once(
                     },
                     rule.topic
                         .as_deref()
-                        .map_or("mọi lĩnh vực".to_string(), |t| topic_name(Some(t))),
+                        .map_or("mọi lĩnh vực".to_string(), |t| {
+                            topic_name(names.as_ref(), Some(t))
+                        }),
                     rule.unit_name,
                     hours(rule.window_secs),
                     rule.threshold
@@ -295,7 +302,7 @@ pub async fn evaluate_once(
                 .map(|e| e.0)
                 .collect();
             let unit_name = store.unit_name(unit).await?.unwrap_or_else(|| unit.clone());
-            let tname = topic_name(topic.as_deref());
+            let tname = topic_name(names.as_ref(), topic.as_deref());
             let alert = NewAlert {
                 unit_id: unit.clone(),
                 kind: AlertKind::Burst,
