@@ -1280,6 +1280,7 @@ impl Store {
         to: Lease,
     ) -> Result<bool, StoreError> {
         let n = db!(self, |pool| {
+            let _turn = pool.write_turn().await;
             sqlx::query(
                 "UPDATE alert_leases SET cursor_at = $1, cursor_id = $2 \
                  WHERE name = $3 AND holder = $4",
@@ -1298,6 +1299,7 @@ impl Store {
     /// Gives a lease back so another process may take it at once (on shutdown).
     pub async fn release_lease(&self, name: &str, holder: &str) -> Result<(), StoreError> {
         db!(self, |pool| {
+            let _turn = pool.write_turn().await;
             sqlx::query(
                 "UPDATE alert_leases SET holder = NULL, until = 0 WHERE name = $1 AND holder = $2",
             )

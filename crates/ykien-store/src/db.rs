@@ -73,6 +73,13 @@ impl<DB: sqlx::Database> std::ops::DerefMut for WriteTx<DB> {
 pub(crate) trait BeginWrite {
     type Db: sqlx::Database;
     async fn begin_write(&self) -> Result<WriteTx<Self::Db>, sqlx::Error>;
+
+    /// This process's turn to write, for a single statement run outside a transaction
+    /// (`let _turn = pool.write_turn().await;` before it): on SQLite such a statement takes
+    /// the write lock too, and without a turn it would meet the busy handler's sleeps (a
+    /// token's once-a-minute "last used" update stalled requests by 1–2 s under load).
+    /// Nothing on PostgreSQL.
+    async fn write_turn(&self) -> Option<tokio::sync::OwnedMutexGuard<()>>;
 }
 
 /// Longest wait for this process's turn; after it the writer goes to SQLite's own busy
@@ -92,12 +99,16 @@ fn write_turn(path: &std::path::Path) -> std::sync::Arc<tokio::sync::Mutex<()>> 
 impl BeginWrite for SqlitePool {
     type Db = sqlx::Sqlite;
     async fn begin_write(&self) -> Result<WriteTx<Self::Db>, sqlx::Error> {
-        let turn = write_turn(self.connect_options().get_filename());
-        let turn = tokio::time::timeout(TURN_WAIT, turn.lock_owned())
-            .await
-            .ok();
+        let turn = self.write_turn().await;
         let tx = self.begin_with("BEGIN IMMEDIATE").await?;
         Ok(WriteTx { tx, _turn: turn })
+    }
+
+    async fn write_turn(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        let turn = write_turn(self.connect_options().get_filename());
+        tokio::time::timeout(TURN_WAIT, turn.lock_owned())
+            .await
+            .ok()
     }
 }
 
@@ -108,6 +119,10 @@ impl BeginWrite for PgPool {
             tx: self.begin().await?,
             _turn: None,
         })
+    }
+
+    async fn write_turn(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        None
     }
 }
 

@@ -240,6 +240,7 @@ impl Store {
     pub async fn requeue_analysis(&self, item_id: i64) -> Result<(), StoreError> {
         let at = now();
         let n = db!(self, |pool| {
+            let _turn = pool.write_turn().await;
             sqlx::query(
                 "INSERT INTO jobs (kind, item_id, state, attempts, run_at, created_at, updated_at) \
                  SELECT $1, id, 'queued', 0, $2, $2, $2 FROM items WHERE id = $3",

@@ -126,6 +126,7 @@ impl Store {
     /// Removes expired sessions; returns how many.
     pub async fn sessions_purge_expired(&self) -> Result<u64, StoreError> {
         Ok(db!(self, |pool| {
+            let _turn = pool.write_turn().await;
             sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
                 .bind(now())
                 .execute(pool)

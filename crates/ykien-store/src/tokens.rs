@@ -194,6 +194,7 @@ impl Store {
         // writers.
         if last_used.is_none_or(|u| u < t - 60) {
             db!(self, |pool| {
+                let _turn = pool.write_turn().await;
                 sqlx::query(
                     "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 \
                      AND (last_used_at IS NULL OR last_used_at < $3)",
