@@ -346,17 +346,21 @@ impl Store {
                     (id, true)
                 }
             };
+            // A burst can bring tens of thousands of items at once: one statement per
+            // chunk, not one per item, keeps this transaction (and the SQLite write lock
+            // everyone else waits for) short.
             let mut added = 0u64;
-            for &item in items {
-                added += sqlx::query(
-                    "INSERT INTO alert_items (alert_id, item_id) SELECT $1, id FROM items \
-                     WHERE id = $2 ON CONFLICT DO NOTHING",
-                )
-                .bind(id)
-                .bind(item)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+            for chunk in items.chunks(500) {
+                let mut qb =
+                    sqlx::QueryBuilder::new("INSERT INTO alert_items (alert_id, item_id) SELECT ");
+                qb.push_bind(id);
+                qb.push(", id FROM items WHERE id IN (");
+                let mut ids = qb.separated(", ");
+                for &item in chunk {
+                    ids.push_bind(item);
+                }
+                qb.push(") ON CONFLICT DO NOTHING");
+                added += qb.build().execute(&mut *tx).await?.rows_affected();
             }
             if fresh {
                 audit!(
