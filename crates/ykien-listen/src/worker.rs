@@ -34,6 +34,9 @@ pub struct WorkerConfig {
     /// instead of two per job (the difference between keeping up with intake on SQLite and
     /// not), and the batch's texts read on both cores.
     pub batch: usize,
+    /// How long finished jobs are kept before the worker deletes them (the item keeps its
+    /// analysis, the audit log the event); failed jobs are kept.
+    pub keep_done: Duration,
     pub analyzer: Arc<dyn Analyze>,
 }
 
@@ -48,6 +51,7 @@ impl Default for WorkerConfig {
             // analysis (and so for search) well under a second on a quiet server.
             idle_poll: Duration::from_millis(200),
             batch: 64,
+            keep_done: Duration::from_secs(7 * 24 * 3600),
             analyzer: Arc::new(TextAnalyzer::default()),
         }
     }
@@ -241,6 +245,34 @@ pub async fn run_worker(
     crate::learn::run_worker_following_models(store, shutdown).await
 }
 
+/// How often a running worker deletes old finished jobs.
+const PURGE_EVERY: Duration = Duration::from_secs(3600);
+
+/// Deletes finished jobs older than `keep_done`, a bounded number per statement so that the
+/// write lock is held only briefly; a failure is logged and tried again at the next purge.
+async fn purge_done(store: &Store, cfg: &WorkerConfig) {
+    let keep = i64::try_from(cfg.keep_done.as_secs()).unwrap_or(i64::MAX / 2);
+    let before = chrono::Utc::now().timestamp().saturating_sub(keep);
+    let mut purged = 0;
+    loop {
+        match store.purge_done_jobs(before, 5_000).await {
+            Ok(0) => break,
+            Ok(n) => purged += n,
+            Err(e) => {
+                tracing::warn!(error = %e, "old finished jobs could not be deleted; retrying later");
+                break;
+            }
+        }
+        tokio::task::yield_now().await;
+    }
+    if purged > 0 {
+        tracing::info!(
+            purged,
+            "deleted finished analysis jobs older than the retention"
+        );
+    }
+}
+
 /// A worker that runs until `shutdown` completes. Database errors are logged and retried
 /// after `idle_poll`, so that a database restart does not stop the worker. A job in
 /// progress when `shutdown` fires is finished first.
@@ -252,7 +284,12 @@ pub async fn run_worker_with(
     let mut report = DrainReport::default();
     tokio::pin!(shutdown);
     tracing::info!(worker = %cfg.name, "analysis worker started");
+    let mut next_purge = std::time::Instant::now();
     loop {
+        if std::time::Instant::now() >= next_purge {
+            purge_done(&store, &cfg).await;
+            next_purge = std::time::Instant::now() + PURGE_EVERY;
+        }
         // Shutdown is checked between jobs only, so that a job is never dropped half done.
         tokio::select! {
             biased;

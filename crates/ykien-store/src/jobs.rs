@@ -445,6 +445,25 @@ impl Store {
         })
     }
 
+    /// Deletes jobs finished (done) before `before` (Unix seconds), at most `max` of them;
+    /// returns how many. A done job is only a record that the analysis ran: the item holds
+    /// the result and the audit log the event, while the table would otherwise grow by a row
+    /// per item forever. Failed jobs are kept: they say why an item was not analysed.
+    pub async fn purge_done_jobs(&self, before: i64, max: u32) -> Result<u64, StoreError> {
+        Ok(crate::db::db!(self, |pool| {
+            let _turn = pool.write_turn().await;
+            sqlx::query(
+                "DELETE FROM jobs WHERE id IN (SELECT id FROM jobs \
+                 WHERE state = 'done' AND updated_at < $1 ORDER BY id LIMIT $2)",
+            )
+            .bind(before)
+            .bind(i64::from(max))
+            .execute(pool)
+            .await?
+            .rows_affected()
+        }))
+    }
+
     /// Jobs per state, for progress reports and health checks.
     pub async fn queue_stats(&self) -> Result<QueueStats, StoreError> {
         let rows: Vec<(String, i64)> = crate::db::db!(self, |pool| {

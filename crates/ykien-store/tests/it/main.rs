@@ -57,6 +57,7 @@ on_both_backends!(
     items_are_idempotent_stored_untouched_and_audited,
     items_are_scoped_restricted_and_masked,
     jobs_retry_fail_and_survive_dead_workers,
+    done_jobs_are_purged_and_the_rest_kept,
     search_folds_segments_filters_and_scopes,
     concurrent_workers_never_share_a_job,
     cases_follow_the_workflow_and_refuse_other_steps,

@@ -562,3 +562,46 @@ pub async fn concurrent_workers_never_share_a_job(t: &TestDb) {
     assert_eq!((n, all.len()), (24, 24));
     assert_eq!(s.queue_stats().await.unwrap().running, 24);
 }
+
+/// Done jobs older than the cut are purged (bounded per call); queued, running and failed
+/// jobs, and recent done ones, stay; the items keep their analysis.
+pub async fn done_jobs_are_purged_and_the_rest_kept(t: &TestDb) {
+    let s = t.with_units().await;
+    let mut ids = Vec::new();
+    for n in 0..5 {
+        let text = format!("văn bản số {n}");
+        ids.push(
+            s.submit_item(None, new_item(WARD, &text, &text))
+                .await
+                .unwrap()
+                .id,
+        );
+    }
+    let lease = Duration::from_secs(60);
+    // three done, one failed, one still queued
+    for _ in 0..3 {
+        let j = s.claim_job("w", lease).await.unwrap().expect("a job");
+        assert!(s.complete_analysis(&j, &record("x", "x")).await.unwrap());
+    }
+    let j = s.claim_job("w", lease).await.unwrap().expect("a job");
+    s.fail_job(&j, "boom", 1, Duration::ZERO).await.unwrap();
+    let before = s.queue_stats().await.unwrap();
+    assert_eq!((before.done, before.failed, before.queued), (3, 1, 1));
+
+    let now = chrono::Utc::now().timestamp();
+    assert_eq!(
+        s.purge_done_jobs(now - 3600, 100).await.unwrap(),
+        0,
+        "all recent"
+    );
+    assert_eq!(
+        s.purge_done_jobs(now + 10, 2).await.unwrap(),
+        2,
+        "bounded by max"
+    );
+    assert_eq!(s.purge_done_jobs(now + 10, 100).await.unwrap(), 1);
+    let after = s.queue_stats().await.unwrap();
+    assert_eq!((after.done, after.failed, after.queued), (0, 1, 1));
+    let analyzed = s.item(None, ids[0]).await.unwrap();
+    assert_eq!(analyzed.status, "analyzed", "the item keeps its analysis");
+}
