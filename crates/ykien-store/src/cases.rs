@@ -262,13 +262,14 @@ macro_rules! case_select {
          LEFT JOIN users au ON au.id = c.assignee_user_id"
     };
 }
+pub(crate) use case_select;
 
 #[derive(sqlx::FromRow)]
-struct CaseDb {
+pub(crate) struct CaseDb {
     id: i64,
     unit_id: String,
     unit_name: String,
-    unit_path: String,
+    pub(crate) unit_path: String,
     title: String,
     status: String,
     severity: String,
@@ -292,7 +293,7 @@ impl CaseDb {
         })
     }
 
-    fn into_case(self, at: i64) -> Result<Case, StoreError> {
+    pub(crate) fn into_case(self, at: i64) -> Result<Case, StoreError> {
         let status = self.status()?;
         let severity = Severity::parse(&self.severity).map_err(|_| {
             StoreError::Database(format!("case {} has severity {}", self.id, self.severity))

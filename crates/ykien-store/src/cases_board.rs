@@ -19,6 +19,7 @@ use ykien_core::calendar::WorkCalendar;
 use ykien_core::{Actor, Permission, UnitId, can};
 
 use crate::audit::audit;
+use crate::cases::{CaseDb, case_select};
 use crate::db::{BeginWrite, db};
 use crate::model::{MemberOrg, now, ts};
 use crate::{Case, CaseDetail, CaseStatus, Item, Severity, Store, StoreError};
@@ -263,18 +264,6 @@ impl<'a> WorkingDays<'a> {
 // ---------------------------------------------------------------------------------------------
 // Rows
 
-/// The columns of a case row, as `cases.rs` reads them.
-macro_rules! board_select {
-    () => {
-        "SELECT c.id, c.unit_id, un.name AS unit_name, un.path AS unit_path, c.title, c.status, \
-         c.severity, c.assignee_user_id, au.name AS assignee_name, c.due_at, c.forwarded_kind, \
-         c.forwarded_to, c.forward_ref, c.created_by, c.created_at, c.updated_at, c.closed_at, \
-         (SELECT COUNT(*) FROM case_items ci WHERE ci.case_id = c.id) AS item_count \
-         FROM cases c JOIN units un ON un.id = c.unit_id \
-         LEFT JOIN users au ON au.id = c.assignee_user_id"
-    };
-}
-
 /// Which cases the board sees and keeps. Parameters: $1 handler, $2..$3 the actor's range,
 /// $4 the actor's user id, $5..$6 the unit filter's range ('' and '': none), $7 assignee mode
 /// (0 anyone, 1 nobody, 2 the user $8), $9 overdue only, $10 now.
@@ -318,59 +307,6 @@ struct BoardParams {
     assignee_id: i64,
     overdue: bool,
     at: i64,
-}
-
-#[derive(sqlx::FromRow)]
-struct BoardRow {
-    id: i64,
-    unit_id: String,
-    unit_name: String,
-    unit_path: String,
-    title: String,
-    status: String,
-    severity: String,
-    assignee_user_id: Option<i64>,
-    assignee_name: Option<String>,
-    due_at: i64,
-    forwarded_kind: Option<String>,
-    forwarded_to: Option<String>,
-    forward_ref: Option<String>,
-    created_by: Option<i64>,
-    created_at: i64,
-    updated_at: i64,
-    closed_at: Option<i64>,
-    item_count: i64,
-}
-
-impl BoardRow {
-    fn into_case(self, at: i64, own: bool) -> Result<Case, StoreError> {
-        let bad =
-            |what: &str, v: &str| StoreError::Database(format!("case {} has {what} {v}", self.id));
-        let status = CaseStatus::parse(&self.status).map_err(|_| bad("status", &self.status))?;
-        let severity =
-            Severity::parse(&self.severity).map_err(|_| bad("severity", &self.severity))?;
-        Ok(Case {
-            id: self.id,
-            unit: UnitId(self.unit_id),
-            unit_name: self.unit_name,
-            title: self.title,
-            status,
-            severity,
-            // Someone following a case they reported does not see who handles it.
-            assignee_user_id: self.assignee_user_id.filter(|_| own),
-            assignee_name: self.assignee_name.filter(|_| own),
-            due_at: ts(self.due_at),
-            overdue: status.is_open() && self.due_at < at,
-            forwarded_kind: self.forwarded_kind,
-            forwarded_to: self.forwarded_to,
-            forward_ref: self.forward_ref,
-            created_by: self.created_by,
-            created_at: ts(self.created_at),
-            updated_at: ts(self.updated_at),
-            closed_at: self.closed_at.map(ts),
-            item_count: self.item_count,
-        })
-    }
 }
 
 /// (id, at, actor name, action, details)
@@ -487,12 +423,12 @@ impl Store {
                 .find(|(s, _, _)| s == status.as_str())
                 .map(|(_, n, late)| (*n, *late))
                 .unwrap_or((0, 0));
-            let rows: Vec<BoardRow> = if count == 0 {
+            let rows: Vec<CaseDb> = if count == 0 {
                 Vec::new()
             } else if status.is_open() {
                 db!(self, |pool| {
                     let q = sqlx::query_as(concat!(
-                        board_select!(),
+                        case_select!(),
                         board_where!(),
                         " AND c.status = $11 ORDER BY c.due_at, c.id LIMIT $12"
                     ));
@@ -505,7 +441,7 @@ impl Store {
             } else {
                 db!(self, |pool| {
                     let q = sqlx::query_as(concat!(
-                        board_select!(),
+                        case_select!(),
                         board_where!(),
                         " AND c.status = $11 ORDER BY c.updated_at DESC, c.id DESC LIMIT $12"
                     ));
@@ -519,7 +455,12 @@ impl Store {
             let mut cases = Vec::with_capacity(rows.len());
             for r in rows {
                 let own = p.handler && r.unit_path >= p.lo && r.unit_path < p.hi;
-                let case = r.into_case(p.at, own)?;
+                let mut case = r.into_case(p.at)?;
+                if !own {
+                    // Someone following a case they reported does not see who handles it.
+                    case.assignee_user_id = None;
+                    case.assignee_name = None;
+                }
                 let due = days.due(case.due_at, case.status, at);
                 cases.push(BoardCase { case, due });
             }

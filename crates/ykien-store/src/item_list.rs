@@ -27,7 +27,7 @@ use ykien_core::{Actor, Permission, Scope, can};
 
 use crate::db::{Db, db};
 use crate::items::{Item, ItemDb, View, item_select};
-use crate::search::query_words;
+use crate::search::{fts5_expr, query_words, tsquery_expr};
 use crate::{Store, StoreError};
 
 /// Most rows on one page.
@@ -156,36 +156,6 @@ impl Sql {
 
 fn opt(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
-/// FTS5 MATCH expression: `"a" AND ("b_c" OR "b c")` (as in [`crate::search`]).
-fn fts5_expr(words: &[Vec<String>]) -> String {
-    words
-        .iter()
-        .map(|w| {
-            if w.len() == 1 {
-                format!("\"{}\"", w[0])
-            } else {
-                format!("(\"{}\" OR \"{}\")", w.join("_"), w.join(" "))
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" AND ")
-}
-
-/// tsquery text: `a & (b <-> c)` (as in [`crate::search`]).
-fn tsquery_expr(words: &[Vec<String>]) -> String {
-    words
-        .iter()
-        .map(|w| {
-            if w.len() == 1 {
-                w[0].clone()
-            } else {
-                format!("({})", w.join(" <-> "))
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" & ")
 }
 
 /// The parts of the list's queries that the filter decides.

@@ -19,7 +19,6 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use ykien_core::{Actor, Permission, Role, UnitId};
 
-use crate::audit::audit;
 use crate::db::{BeginWrite, Db, db};
 use crate::group_commit::{GroupCommit, Waiting};
 use crate::model::{now, ts};
@@ -397,7 +396,7 @@ type Queued = (Prepared, Option<Actor>, i64);
 /// Single items of this store waiting to be written together.
 pub(crate) type IntakeQueue = GroupCommit<Queued, Result<Submitted, StoreError>>;
 
-/// An item checked, with its unit resolved: what [`insert_prepared!`] writes.
+/// An item checked, with its unit resolved: what [`insert_many!`] writes.
 pub(crate) struct Prepared {
     unit_id: String,
     unit_path: String,
@@ -421,101 +420,14 @@ pub(crate) struct Prepared {
     confidentiality: &'static str,
 }
 
-/// Writes one prepared item, its analysis job and its audit row in the open transaction
-/// `tx`: `Ok(created)`, `Ok(not created)` for an item already there (nothing written), or
-/// `Err(conflict)` when that item lies outside the actor's scope. Database errors leave the
-/// enclosing block with `?`.
-macro_rules! insert_prepared {
-    ($tx:expr, $p:expr, $actor:expr, $actor_id:expr, $at:expr) => {{
-        let p: &Prepared = $p;
-        let actor: Option<&Actor> = $actor;
-        let id: Option<i64> = sqlx::query_scalar(
-            "INSERT INTO items (unit_id, source, channel, external_id, content_hash, \
-             author_user_id, author_contact, received_at, occurred_at, text, title, \
-             topic_hint, locality, population, intensity, trend, heard, quotes, \
-             proposed_handling, confidentiality, status) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
-             $16, $17, $18, $19, $20, 'pending') ON CONFLICT DO NOTHING RETURNING id",
-        )
-        .bind(&p.unit_id)
-        .bind(&p.source)
-        .bind(p.channel)
-        .bind(&p.external_id)
-        .bind(&p.hash)
-        .bind(p.author_user_id)
-        .bind(&p.author_contact)
-        .bind($at)
-        .bind(p.occurred_at)
-        .bind(&p.text)
-        .bind(&p.title)
-        .bind(&p.topic_hint)
-        .bind(&p.locality)
-        .bind(&p.population)
-        .bind(&p.intensity)
-        .bind(&p.trend)
-        .bind(p.heard)
-        .bind(&p.quotes)
-        .bind(&p.proposed)
-        .bind(p.confidentiality)
-        .fetch_optional(&mut *$tx)
-        .await?;
-        match id {
-            None => {
-                let existing: Option<(i64, String)> = sqlx::query_as(
-                    "SELECT i.id, un.path FROM items i JOIN units un ON un.id = i.unit_id \
-                     WHERE i.source = $1 AND (i.external_id = $2 OR i.content_hash = $3) \
-                     ORDER BY i.id LIMIT 1",
-                )
-                .bind(&p.source)
-                .bind(&p.external_id)
-                .bind(&p.hash)
-                .fetch_optional(&mut *$tx)
-                .await?;
-                match (existing, actor) {
-                    (Some((id, path)), Some(a)) if a.scope().contains(&path) => {
-                        Ok(Submitted { id, created: false })
-                    }
-                    (Some((id, _)), None) => Ok(Submitted { id, created: false }),
-                    _ => Err(StoreError::conflict(
-                        "this item was already received from the same source",
-                    )),
-                }
-            }
-            Some(id) => {
-                sqlx::query(
-                    "INSERT INTO jobs (kind, item_id, state, attempts, run_at, created_at, \
-                     updated_at) VALUES ($1, $2, 'queued', 0, $3, $3, $3)",
-                )
-                .bind(ANALYZE_JOB)
-                .bind(id)
-                .bind($at)
-                .execute(&mut *$tx)
-                .await?;
-                audit!(
-                    $tx,
-                    $actor_id,
-                    "item.create",
-                    "item",
-                    id.to_string(),
-                    Some(p.unit_path.clone()),
-                    json!({
-                        "unit": p.unit_id, "source": p.source, "channel": p.channel,
-                        "external_id": p.external_id, "confidentiality": p.confidentiality,
-                        "content_hash": p.hash,
-                    })
-                )?;
-                Ok(Submitted { id, created: true })
-            }
-        }
-    }};
-}
-
 /// Items written per statement by [`insert_many!`]: 21 values a row, well under the
 /// bind-parameter limits of both backends.
 const INSERT_CHUNK: usize = 256;
 
-/// Writes many prepared items as [`insert_prepared!`] writes each, with three statements per
-/// chunk instead of three per item (items, jobs, audit): on SQLite every statement is a round
+/// Writes prepared items, each with its analysis job and audit row, in the open transaction
+/// `tx`: `Ok(created)`, `Ok(not created)` for an item already there (nothing written), or
+/// `Err(conflict)` when that item lies outside the actor's scope. Three statements per chunk
+/// instead of three per item (items, jobs, audit): on SQLite every statement is a round
 /// trip to the connection's thread, and under load those, not the rows, were the cost.
 /// `insert_many!(tx, rows: &[(&Prepared, Option<&Actor>, i64)])` → one answer per row, in
 /// order; database errors leave the enclosing block with `?`.
@@ -681,11 +593,12 @@ impl Store {
         actor: Option<&Actor>,
         at: i64,
     ) -> Result<Submitted, StoreError> {
-        let actor_id = actor.map(|a| a.user_id);
         let outcome: Result<Submitted, StoreError> = db!(self, |pool| {
             async {
                 let mut tx = pool.begin_write().await?;
-                let r = insert_prepared!(tx, p, actor, actor_id, at);
+                let r = insert_many!(tx, &[(p, actor, at)])
+                    .pop()
+                    .unwrap_or_else(|| Err(StoreError::Database("no answer".into())));
                 if matches!(r, Ok(Submitted { created: true, .. })) {
                     tx.commit().await?;
                 } else {

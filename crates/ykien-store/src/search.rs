@@ -74,7 +74,7 @@ pub fn query_words(terms: &str) -> Vec<Vec<String>> {
 }
 
 /// FTS5 MATCH expression: `"a" AND ("b_c" OR "b c")`.
-fn fts5_expr(words: &[Vec<String>]) -> String {
+pub(crate) fn fts5_expr(words: &[Vec<String>]) -> String {
     words
         .iter()
         .map(|w| {
@@ -90,7 +90,7 @@ fn fts5_expr(words: &[Vec<String>]) -> String {
 
 /// tsquery text: `a & (b <-> c)`. PostgreSQL's parser would split "b_c" into "b" and "c",
 /// so a segmented word is its syllables in a row.
-fn tsquery_expr(words: &[Vec<String>]) -> String {
+pub(crate) fn tsquery_expr(words: &[Vec<String>]) -> String {
     words
         .iter()
         .map(|w| {
