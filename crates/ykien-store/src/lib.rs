@@ -152,3 +152,10 @@ pub use item_list::{
 };
 mod admin;
 pub use admin::UnitCount;
+// --- reports and reporting cycles (issue 7) ---
+mod reports;
+pub use reports::{
+    NewReport, RegisterEntry, Report, ReportFilter, ReportKind, ReportStatus,
+};
+mod cycles;
+

@@ -14,6 +14,8 @@ const VI: &[&str] = &[
     include_str!("../i18n/cases.vi.toml"),
     include_str!("../i18n/admin.vi.toml"),
     include_str!("../i18n/taxonomy.vi.toml"),
+    include_str!("../i18n/reports.vi.toml"),
+    include_str!("../i18n/cycles.vi.toml"),
 ];
 const EN: &[&str] = &[
     include_str!("../i18n/en.toml"),
@@ -22,6 +24,8 @@ const EN: &[&str] = &[
     include_str!("../i18n/cases.en.toml"),
     include_str!("../i18n/admin.en.toml"),
     include_str!("../i18n/taxonomy.en.toml"),
+    include_str!("../i18n/reports.en.toml"),
+    include_str!("../i18n/cycles.en.toml"),
 ];
 
 /// Cookie that remembers an explicit language choice.

@@ -79,6 +79,10 @@ pub enum Access {
     /// `{id}` in the path is a user id; outside the actor's subtree the answer is 404; roles
     /// that do not manage users (admins do) get 403.
     User,
+    // --- reports (issue 7): access kinds of the report pages ---
+    // --- end reports ---
+    // --- reporting cycles (issue 7): access kinds of the cycle pages ---
+    // --- end reporting cycles ---
 }
 
 /// How a route answers, which decides what "not signed in" and "bad token" look like.
@@ -432,6 +436,10 @@ pub fn table() -> Vec<RouteSpec> {
         r("POST", "/admin/units", Admin, Form, || {
             post(pages::admin::units::create_area)
         }),
+        // --- reports: drafts, editing, export, issuing, flash reports on a case (issue 7) ---
+        // --- end reports ---
+        // --- reporting cycles: roster, completion, "nothing notable", reminders (issue 7) ---
+        // --- end reporting cycles ---
     ]
 }
 

@@ -15,3 +15,6 @@ pub mod admin;
 pub mod cases;
 pub mod dashboard;
 pub mod items;
+// --- reports and reporting cycles (issue 7) ---
+pub mod cycles;
+pub mod reports;

@@ -1,0 +1,1 @@
+//! Reporting cycles (cycles helper: implement).

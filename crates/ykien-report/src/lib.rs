@@ -1,0 +1,14 @@
+//! ykien's reporting: public-opinion reports drafted from the data ([`draft`]) in the
+//! sections of the Front's practice, flash reports on one case, and the reporting cycles
+//! of the collaborators' network ([`cycles`]).
+//!
+//! The documents themselves are `ykien_docs::Document`s; rendering them is ykien-docs'
+//! job, so this crate never builds typst.
+
+mod error;
+pub mod period;
+pub mod draft;
+pub mod cycles;
+
+pub use error::ReportError;
+pub use period::Period;

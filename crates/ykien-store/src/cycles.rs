@@ -1,0 +1,1 @@
+//! Reporting cycles (store helper: write the contract here first, then implement).
