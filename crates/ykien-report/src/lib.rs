@@ -12,3 +12,5 @@ pub mod cycles;
 
 pub use error::ReportError;
 pub use period::Period;
+// drafting's public API (drafting helper)
+pub use draft::{DraftRequest, Lang, draft, draft_flash, finalize};

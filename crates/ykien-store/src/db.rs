@@ -173,6 +173,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "taxonomy",
         include_str!("../migrations/sqlite/0009_taxonomy.sql"),
     ),
+    (
+        10,
+        "reports",
+        include_str!("../migrations/sqlite/0010_reports.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -220,6 +225,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         "taxonomy",
         include_str!("../migrations/postgres/0009_taxonomy.sql"),
     ),
+    (
+        10,
+        "reports",
+        include_str!("../migrations/postgres/0010_reports.sql"),
+    ),
 ];
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -227,7 +237,7 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const LOCK_TIMEOUT: &str = "30s";
 
 /// The newest schema version this binary can run.
-pub const SCHEMA_VERSION: i64 = 9;
+pub const SCHEMA_VERSION: i64 = 10;
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {
     Migrator::with_migrations(

@@ -155,7 +155,13 @@ pub use admin::UnitCount;
 // --- reports and reporting cycles (issue 7) ---
 mod reports;
 pub use reports::{
-    NewReport, RegisterEntry, Report, ReportFilter, ReportKind, ReportStatus,
+    MAX_REPORT_BYTES, NewReport, RegisterEntry, Report, ReportFilter, ReportKind, ReportStatus,
+    register_year,
 };
 mod cycles;
+pub use cycles::{
+    APP_CHANNEL, Completion, CyclePeriod, CycleStatus, EMAIL_CHANNEL, MAX_REMINDER_ATTEMPTS,
+    MyCycle, RETRY_AFTER_SECS, Reminder, ReminderClaim, Roster, RosterEntry, RosterGroup,
+    STALE_CLAIM_SECS, UnitCompletion,
+};
 

@@ -80,6 +80,9 @@ pub enum Access {
     /// that do not manage users (admins do) get 403.
     User,
     // --- reports (issue 7): access kinds of the report pages ---
+    /// `{id}` in the path is a report id; outside the actor's subtree the answer is 404;
+    /// roles that do not handle (officers and above do) get 403.
+    Report,
     // --- end reports ---
     // --- reporting cycles (issue 7): access kinds of the cycle pages ---
     // --- end reporting cycles ---
@@ -437,6 +440,35 @@ pub fn table() -> Vec<RouteSpec> {
             post(pages::admin::units::create_area)
         }),
         // --- reports: drafts, editing, export, issuing, flash reports on a case (issue 7) ---
+        // (the preview's stylesheet is a file: the CSP allows no inline style)
+        r("GET", "/reports/document.css", Public, Ops, || {
+            get(pages::reports::document_css)
+        }),
+        r("GET", "/reports", Handler, Page, || {
+            get(pages::reports::index)
+        }),
+        r("POST", "/reports", Handler, Form, || {
+            post(pages::reports::create)
+        }),
+        r("GET", "/reports/{id}", Report, Page, || {
+            get(pages::reports::show)
+        }),
+        r("POST", "/reports/{id}", Report, Form, || {
+            // The whole text of a report's editor: more than the default body limit.
+            post(pages::reports::save).layer(DefaultBodyLimit::max(pages::reports::MAX_FORM_BYTES))
+        }),
+        r("GET", "/reports/{id}/export", Report, Page, || {
+            get(pages::reports::export)
+        }),
+        r("POST", "/reports/{id}/issue", Report, Form, || {
+            post(pages::reports::issue)
+        }),
+        r("POST", "/reports/{id}/delete", Report, Form, || {
+            post(pages::reports::delete)
+        }),
+        r("POST", "/cases/{id}/flash-report", Case, Form, || {
+            post(pages::reports::flash_report)
+        }),
         // --- end reports ---
         // --- reporting cycles: roster, completion, "nothing notable", reminders (issue 7) ---
         // --- end reporting cycles ---
@@ -477,6 +509,7 @@ mod tests {
                         | Access::Channel
                         | Access::SourceToHandle
                         | Access::User
+                        | Access::Report
                 ),
                 a.path.contains("{id}"),
                 "unit, item, case and source routes and only they take {{id}}: {a:?}"

@@ -112,6 +112,9 @@ enum Command {
         #[command(subcommand)]
         cmd: cli::taxonomy::TaxonomyCmd,
     },
+    // issue 7 (drafting helper)
+    /// Public-opinion report of a unit for a period (or a flash report on a case) as DOCX, PDF or HTML
+    Report(cli::report::ReportArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -151,5 +154,6 @@ fn run(args: Cli) -> anyhow::Result<()> {
         Command::Cases { cmd } => cli::runtime()?.block_on(cli::cases::run(&g, cmd)),
         Command::Alerts { cmd } => cli::runtime()?.block_on(cli::alerts::run(&g, cmd)),
         Command::Taxonomy { cmd } => cli::runtime()?.block_on(cli::taxonomy::run(&g, cmd)),
+        Command::Report(a) => cli::runtime()?.block_on(cli::report::run(&g, a)),
     }
 }

@@ -83,6 +83,13 @@ on_both_backends!(
     unit_tree_counts_are_scoped_ordered_and_for_admins,
     taxonomy_versions_are_guarded_audited_and_one_active,
     topic_counts_are_scoped,
+    // --- reports and reporting cycles (issue 7) ---
+    reports_are_scoped_guarded_frozen_and_audited,
+    report_register_restarts_each_year_in_hanoi_time,
+    concurrent_issues_never_share_a_number,
+    cycle_periods_follow_hanoi_months,
+    cycle_roster_statuses_completion_and_scope,
+    cycle_reminders_go_once_and_failed_ones_are_retried,
 );
 
 /// Failures that do not need a working database: both backends' error paths.

@@ -37,7 +37,51 @@ const LISTED: usize = 5;
 #[derive(Debug, Default, Deserialize)]
 pub struct PeriodQuery {
     period: Option<String>,
+    // --- reports (issue 7): an explicit range, to check a report's figures ---
+    /// `?from=2026-11-01&to=2026-11-30`: Hà Nội days, both included.
+    from: Option<String>,
+    to: Option<String>,
+    // --- end reports ---
 }
+
+// --- reports (issue 7): an explicit range of days besides the offered periods ---
+impl PeriodQuery {
+    /// The explicit range `[from, to)` when both days parse, in order, at most
+    /// `MAX_DASHBOARD_DAYS` long; otherwise the offered periods apply.
+    fn range(&self) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        let day =
+            |s: &Option<String>| NaiveDate::parse_from_str(s.as_deref()?.trim(), "%Y-%m-%d").ok();
+        let (first, last) = (day(&self.from)?, day(&self.to)?);
+        let span = (last - first).num_days() + 1;
+        if !(1..=ykien_store::MAX_DASHBOARD_DAYS).contains(&span) {
+            return None;
+        }
+        let off = Duration::seconds(i64::from(HANOI));
+        let from = first.and_hms_opt(0, 0, 0)?.and_utc() - off;
+        Some((from, from + Duration::days(span)))
+    }
+
+    /// `[from, to)` and its length in days.
+    fn bounds(&self, now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>, i64) {
+        match self.range() {
+            Some((from, to)) => (from, to, (to - from).num_days()),
+            None => {
+                let days = self.days();
+                let (from, to) = period(days, now);
+                (from, to, days)
+            }
+        }
+    }
+
+    /// The query the page's links keep (drilling down keeps the period).
+    fn link_query(&self) -> String {
+        match (self.range(), &self.from, &self.to) {
+            (Some(_), Some(f), Some(t)) => format!("from={}&to={}", f.trim(), t.trim()),
+            _ => format!("period={}", self.days()),
+        }
+    }
+}
+// --- end reports ---
 
 impl PeriodQuery {
     fn days(&self) -> i64 {
@@ -139,6 +183,8 @@ struct DashboardPage {
     role_label: Option<String>,
     trail: Vec<(String, String)>,
     days: i64,
+    /// "period=30" or "from=…&to=…" (reports, issue 7): kept by the page's links.
+    query: String,
     periods: Vec<PeriodLink>,
     period_text: String,
     figures: Vec<Figure>,
@@ -166,6 +212,8 @@ struct MapPage {
     unit_id: String,
     unit_name: String,
     days: i64,
+    /// "period=30" or "from=…&to=…" (reports, issue 7): kept by the page's links.
+    query: String,
     periods: Vec<PeriodLink>,
     period_text: String,
     map: Option<ChartView>,
@@ -188,9 +236,9 @@ async fn figures_for(
     state: &AppState,
     signed: &Signed,
     unit: &str,
-    days: i64,
+    // --- reports (issue 7): the range, offered or explicit ---
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
 ) -> Result<Dashboard, WebError> {
-    let (from, to) = period(days, Utc::now());
     let q = DashboardQuery {
         unit: unit.to_string(),
         from,
@@ -201,13 +249,13 @@ async fn figures_for(
     Ok(state.store.dashboard(&signed.actor, &q).await?)
 }
 
-fn periods(path: &str, days: i64, t: &Catalog) -> Vec<PeriodLink> {
+fn periods(path: &str, days: i64, explicit: bool, t: &Catalog) -> Vec<PeriodLink> {
     PERIODS
         .iter()
         .map(|d| PeriodLink {
             label: t.get("dashboard.days").replace("{n}", &d.to_string()),
             href: format!("{path}?period={d}"),
-            current: *d == days,
+            current: *d == days && !explicit,
         })
         .collect()
 }
@@ -332,8 +380,8 @@ async fn render(
     q: &PeriodQuery,
 ) -> Result<Html<String>, WebError> {
     let (lang, t) = (ui.lang, ui.t());
-    let days = q.days();
-    let d = figures_for(state, signed, unit, days).await?;
+    let (from, to, days) = q.bounds(Utc::now());
+    let d = figures_for(state, signed, unit, (from, to)).await?;
     let names = crate::topics::Topics::load(state).await?;
     let unit_id = d.unit.id.to_string();
     let path = format!("/dashboard/{unit_id}");
@@ -371,7 +419,8 @@ async fn render(
             .map(|u| (u.id.to_string(), u.name.clone()))
             .collect(),
         days,
-        periods: periods(&path, days, t),
+        query: q.link_query(),
+        periods: periods(&path, days, q.range().is_some(), t),
         period_text: period_text(&d, lang, t),
         figures: figures(&d, lang, t),
         hidden_note: d.hidden.current > 0,
@@ -461,8 +510,8 @@ pub async fn map(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Html<String>, WebError> {
     let (lang, t) = (ui.lang, ui.t());
-    let days = q.days();
-    let d = figures_for(&state, &signed, &id, days).await?;
+    let (from, to, days) = q.bounds(Utc::now());
+    let d = figures_for(&state, &signed, &id, (from, to)).await?;
     let unit_id = d.unit.id.to_string();
     // The busiest first (stable: code order among equals): the table is what a screen
     // reader reads instead of the map.
@@ -478,7 +527,13 @@ pub async fn map(
         c: ui.chrome(Some(signed.bar())),
         unit_name: d.unit.name.clone(),
         days,
-        periods: periods(&format!("/dashboard/{unit_id}/map"), days, t),
+        query: q.link_query(),
+        periods: periods(
+            &format!("/dashboard/{unit_id}/map"),
+            days,
+            q.range().is_some(),
+            t,
+        ),
         period_text: period_text(&d, lang, t),
         map: charts::map(&d, lang, t, "dash-map-full", 20),
         children: sorted,
@@ -516,6 +571,7 @@ mod tests {
     fn only_offered_periods_are_taken() {
         let q = |p: &str| PeriodQuery {
             period: Some(p.into()),
+            ..PeriodQuery::default()
         };
         assert_eq!(q("30").days(), 30);
         assert_eq!(q("90d").days(), 90);
@@ -523,4 +579,34 @@ mod tests {
         assert_eq!(q("abc").days(), 7);
         assert_eq!(PeriodQuery::default().days(), 7);
     }
+
+    // --- reports (issue 7) ---
+    #[test]
+    fn an_explicit_range_is_whole_hanoi_days_both_included() {
+        let q = |f: &str, t: &str| PeriodQuery {
+            period: Some("30".into()),
+            from: Some(f.into()),
+            to: Some(t.into()),
+        };
+        let now = Utc.with_ymd_and_hms(2026, 12, 5, 3, 0, 0).unwrap();
+        let (from, to, days) = q("2026-11-01", "2026-11-30").bounds(now);
+        assert_eq!(from, Utc.with_ymd_and_hms(2026, 10, 31, 17, 0, 0).unwrap());
+        assert_eq!(to, Utc.with_ymd_and_hms(2026, 11, 30, 17, 0, 0).unwrap());
+        assert_eq!(days, 30);
+        assert_eq!(
+            q("2026-11-01", "2026-11-30").link_query(),
+            "from=2026-11-01&to=2026-11-30"
+        );
+        // Backwards, unreadable or too long: the offered period instead.
+        for (f, t) in [
+            ("2026-11-30", "2026-11-01"),
+            ("2026-11", "x"),
+            ("2020-01-01", "2026-01-01"),
+        ] {
+            assert_eq!(q(f, t).range(), None, "{f}..{t}");
+            assert_eq!(q(f, t).bounds(now).2, 30);
+            assert_eq!(q(f, t).link_query(), "period=30");
+        }
+    }
+    // --- end reports ---
 }

@@ -93,6 +93,10 @@ on_both_backends!(
     admin_pages::alert_inbox_filters_acknowledges_and_closes,
     admin_pages::sources_show_their_fetches_and_handlers_manage_them,
     admin_pages::admin_manages_accounts_and_areas,
+    // --- reports (issue 7) ---
+    reports_pages::officer_drafts_edits_exports_and_issues_a_monthly_report,
+    reports_pages::flash_report_on_a_case,
+    // --- end reports ---
     // --- taxonomy ---
     taxonomy_pages::taxonomy_editor_checks_saves_activates_and_guards,
 );

@@ -12,6 +12,8 @@ pub mod feeds;
 pub mod ingest;
 pub mod logging;
 pub mod model;
+// issue 7 (drafting helper): `ykien report`
+pub mod report;
 pub mod search;
 pub mod serve;
 pub mod taxonomy;

@@ -33,3 +33,8 @@ pub use dashboard::*;
 pub use item_list::*;
 mod taxonomy;
 pub use taxonomy::*;
+// --- reports and reporting cycles (issue 7) ---
+mod cycles;
+mod reports;
+pub use cycles::*;
+pub use reports::*;

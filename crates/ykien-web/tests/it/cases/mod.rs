@@ -19,4 +19,7 @@ pub mod admin_pages;
 pub mod cases_pages;
 pub mod dashboard;
 pub mod items_pages;
+// --- reports (issue 7) ---
+pub mod reports_pages;
+// --- end reports ---
 pub mod taxonomy_pages;

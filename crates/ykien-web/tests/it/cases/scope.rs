@@ -140,6 +140,30 @@ async fn seed_alerts(app: &App) -> HashMap<&'static str, i64> {
     alerts
 }
 
+// --- reports (issue 7) ---
+/// One draft saved by the system in every unit the levels name (units not in the database
+/// hold none).
+async fn seed_reports(app: &App) -> HashMap<&'static str, i64> {
+    let mut reports = HashMap::new();
+    for level in LEVELS {
+        for unit in std::iter::once(&level.unit).chain(level.outside) {
+            if !reports.contains_key(unit)
+                && let Some(id) = super::reports_pages::try_draft_as_system(app, unit).await
+            {
+                reports.insert(*unit, id);
+            }
+        }
+    }
+    reports
+}
+
+/// The status a report route answers a handler with, for a fresh draft of its unit: pages
+/// and exports 200, forms (save, issue, delete) a redirect.
+fn report_ok(spec: &RouteSpec) -> u16 {
+    if spec.kind == Kind::Form { 303 } else { 200 }
+}
+// --- end reports ---
+
 /// Records a case route needs besides the case in its path.
 struct CaseFixture {
     /// One of the two items of the case in the path.
@@ -161,6 +185,8 @@ fn case_body(spec: &RouteSpec, f: &CaseFixture) -> (serde_json::Value, u16) {
         (_, "items") => (json!({"items": [f.free]}), 200),
         (_, "merge") => (json!({"from": f.other_case}), 200),
         (_, "split") => (json!({"items": [f.in_case], "title": "Tách thử"}), 201),
+        // --- reports (issue 7): a flash report on the case ---
+        (_, "flash-report") => (json!({}), 201),
         _ => panic!("{spec:?}: the scope test needs a body for this case route"),
     }
 }
@@ -339,6 +365,8 @@ pub async fn every_route_for_every_role(b: Backend) {
     let sources = seed_sources(&app).await;
     let alerts = seed_alerts(&app).await;
     let mut outside_alerts = 0;
+    let reports = seed_reports(&app).await;
+    let mut outside_reports = 0;
     let intake = seed_intake(&app, &items).await;
     let admin = seed_admin(&app, &sources).await;
     let mut outside_admin = 0;
@@ -761,6 +789,56 @@ pub async fn every_route_for_every_role(b: Backend) {
                             "{ctx}: 404 bodies differ: {answers:?}"
                         );
                     }
+                    // --- reports (issue 7) ---
+                    Access::Report => {
+                        // A fresh draft of the caller's unit, so that saving, issuing and
+                        // deleting it are valid requests.
+                        let own = super::reports_pages::try_draft_as_system(&app, who.level.unit)
+                            .await
+                            .expect("a report in the caller's unit")
+                            .to_string();
+                        let form = spec.kind == Kind::Form;
+                        let csrf = form.then_some(who.csrf.as_str());
+                        anonymous_is_turned_away(&app, spec, &path_for(spec, &own)).await;
+                        if form {
+                            let res = send(&app, &who, spec, &path_for(spec, &own), None).await;
+                            assert_eq!(res.status(), 403, "{ctx}: no CSRF token");
+                        }
+                        let res = send(&app, &who, spec, &path_for(spec, &own), csrf).await;
+                        let status = res.status();
+                        assert_eq!(
+                            status,
+                            if may_handle(&who) {
+                                report_ok(spec)
+                            } else {
+                                403
+                            },
+                            "{ctx}: own unit's report: {}",
+                            main_part(&res.text().await.unwrap())
+                        );
+                        let outside: Vec<String> = who
+                            .level
+                            .outside
+                            .iter()
+                            .filter_map(|u| reports.get(u).map(i64::to_string))
+                            .collect();
+                        outside_reports += outside.len();
+                        let mut answers = Vec::new();
+                        for id in outside
+                            .iter()
+                            .map(String::as_str)
+                            .chain(MISSING_ITEMS.iter().copied())
+                        {
+                            let res = send(&app, &who, spec, &path_for(spec, id), csrf).await;
+                            assert_eq!(res.status(), 404, "{ctx}: report {id} must be invisible");
+                            answers.push(main_part(&res.text().await.unwrap()));
+                        }
+                        assert!(
+                            answers.windows(2).all(|w| w[0] == w[1]),
+                            "{ctx}: 404 bodies differ: {answers:?}"
+                        );
+                    }
+                    // --- end reports ---
                     Access::Handler
                     | Access::Admin
                     | Access::Rule
@@ -839,6 +917,14 @@ pub async fn every_route_for_every_role(b: Backend) {
             "admin records outside the scope were tried ({outside_admin})"
         );
     }
+    // --- reports (issue 7) ---
+    if routes.iter().any(|r| r.access == Access::Report) {
+        assert!(
+            outside_reports >= Role::ALL.len() * LEVELS.len(),
+            "reports outside the scope were tried ({outside_reports})"
+        );
+    }
+    // --- end reports ---
     if routes.iter().any(|r| r.access == Access::Case) {
         assert!(
             outside_cases >= Role::ALL.len() * LEVELS.len(),
@@ -1209,6 +1295,12 @@ fn admin_form(path: &str, unit: &str, csrf: &str) -> Vec<(&'static str, String)>
         "/admin/units" => vec![("name", format!("Khu thử {n}")), ("kind", "Thôn".into())],
         // --- cases pages: opening a case ---
         "/cases" => vec![("title", format!("Vụ việc thử {n}"))],
+        // --- reports (issue 7): drafting a report of the last few days ---
+        "/reports" => {
+            let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
+            let first = today - chrono::Duration::days(6);
+            vec![("period", format!("{first}..{today}"))]
+        }
         other => panic!("the scope test needs a form for {other}"),
     };
     f.extend(more);
