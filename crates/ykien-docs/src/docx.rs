@@ -20,15 +20,14 @@
 //! - The footnote (how ykien drafted the document) is left out: the DOCX is the version
 //!   officers edit and sign.
 
-use crate::html::caps;
 use crate::layout::*;
 use crate::metrics::metrics;
 use crate::{Block, Cell, DocsError, Document, RenderOptions, Run as DocRun, Section, Table};
 use docx_rs::{
     AlignmentType, BorderType, Docx, FieldCharType, Header, Hyperlink, HyperlinkType, InstrPAGE,
     InstrText, LineSpacing, LineSpacingType, PageMargin, Paragraph, ParagraphBorder,
-    ParagraphBorderPosition, Run, RunFonts, SpecialIndentType, Tab, TabValueType, Table as DTable,
-    TableCell, TableCellMargins, TableLayoutType, TableRow, TextBorder, WidthType,
+    ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, SpecialIndentType, Tab, TabValueType,
+    Table as DTable, TableCell, TableCellMargins, TableLayoutType, TableRow, TextBorder, WidthType,
 };
 
 /// One twentieth of a point per unit.
@@ -100,12 +99,15 @@ fn rule(len_twip: i32, box_twip: i32, after_pt: f64) -> Paragraph {
                 .after(pt_twip(after_pt)),
         )
         .size(pt_to_half(2.0));
-    p.property = p.property.set_border(
-        ParagraphBorder::new(ParagraphBorderPosition::Top)
-            .val(BorderType::Single)
-            .size(4) // eighths of a point: 0.5 pt
-            .space(0)
-            .color("000000"),
+    // `ParagraphBorders::default()` has all four sides: start from none, add the top.
+    p.property = p.property.set_borders(
+        ParagraphBorders::with_empty().set(
+            ParagraphBorder::new(ParagraphBorderPosition::Top)
+                .val(BorderType::Single)
+                .size(4) // eighths of a point: 0.5 pt
+                .space(0)
+                .color("000000"),
+        ),
     );
     p
 }

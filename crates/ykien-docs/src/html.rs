@@ -7,7 +7,7 @@
 //! Every string of the document is escaped here; the only markup taken as is is a chart's
 //! SVG, which comes from our own ykien-charts and escapes its own text.
 
-use crate::layout::{clean, safe_href};
+use crate::layout::{caps, clean, safe_href};
 use crate::{Block, Cell, Document, RenderOptions, Run, Section, Table};
 use std::fmt::Write as _;
 
@@ -34,7 +34,7 @@ pub const CSS: &str = r#".yk-doc{font-family:"Times New Roman","Liberation Serif
 .yk-doc .yk-title{text-align:center;margin:14pt 0 12pt;line-height:1.2}
 .yk-doc .yk-kind{font-size:14pt;font-weight:700;margin:0}
 .yk-doc .yk-summary{font-size:14pt;font-weight:700}
-.yk-doc .yk-body p,.yk-doc .yk-list li{text-align:justify;text-indent:1.27cm;margin:0 0 6pt;hyphens:manual}
+.yk-doc .yk-p,.yk-doc .yk-list li{text-align:justify;text-indent:1.27cm;margin:0 0 6pt;hyphens:manual}
 .yk-doc .yk-h{font-size:14pt;font-weight:700;text-indent:1.27cm;margin:6pt 0 6pt;text-align:justify}
 .yk-doc .yk-list{list-style:none;margin:0;padding:0}
 .yk-doc .yk-list li::before{content:"- "}
@@ -146,7 +146,7 @@ fn table(out: &mut String, t: &Table, caption_above: bool) {
 fn block(out: &mut String, b: &Block) {
     match b {
         Block::Paragraph { runs: rs } => {
-            out.push_str("<p>");
+            out.push_str("<p class=\"yk-p\">");
             runs(out, rs);
             out.push_str("</p>");
         }
@@ -165,16 +165,11 @@ fn block(out: &mut String, b: &Block) {
             href,
         } => {
             let _ = write!(out, "<blockquote class=\"yk-quote\"><p>“{}”</p>", esc(text));
-            if !attribution.trim().is_empty() || href.is_some() {
-                let who = if attribution.trim().is_empty() {
-                    esc(href.as_deref().unwrap_or_default())
-                } else {
-                    esc(attribution)
-                };
+            if !attribution.trim().is_empty() {
                 let _ = write!(
                     out,
                     "<p class=\"yk-attribution\">({})</p>",
-                    link(href.as_deref(), who)
+                    link(href.as_deref(), esc(attribution))
                 );
             }
             out.push_str("</blockquote>");
@@ -226,13 +221,6 @@ fn section(out: &mut String, s: &Section, depth: usize) {
         section(out, sub, depth + 1);
     }
     out.push_str("</section>");
-}
-
-/// Text the decree prints in capitals (names of bodies, the national title, the document
-/// type, the signer's authority), upper-cased here so every format agrees even when a
-/// caller typed it in lower case.
-pub(crate) fn caps(s: &str) -> String {
-    clean(s).to_uppercase()
 }
 
 /// The `<article>` alone.

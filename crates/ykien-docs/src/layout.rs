@@ -90,6 +90,13 @@ pub fn clean(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Text the decree prints in capitals (names of bodies, the national title, the document
+/// type, the signer's authority), upper-cased here so every format agrees even when a
+/// caller typed it in lower case.
+pub fn caps(s: &str) -> String {
+    clean(s).to_uppercase()
+}
+
 /// Whether `href` may become a link at all: a path of our own web UI (`/items?…`, not the
 /// protocol-relative `//host`) or an `http(s)` URL. Anything else (`javascript:`, `data:`,
 /// a bare word) stays plain text in every format, so no stored string can become a script.

@@ -8,7 +8,7 @@
 //! The document reaches typst as JSON, never as generated markup: no user string can be
 //! parsed as typst, so there is no escaping to get wrong and no way to inject code.
 
-use crate::layout::{absolute_href, clean};
+use crate::layout::{absolute_href, caps, clean};
 use crate::metrics::{BOLD, BOLD_ITALIC, ITALIC, REGULAR};
 use crate::{Block, DocsError, Document, RenderOptions, Run, Section, Table};
 use serde::Serialize;
@@ -200,8 +200,6 @@ struct Builder<'a> {
 fn s(x: &str) -> String {
     clean(x).into_owned()
 }
-
-use crate::html::caps;
 
 impl Builder<'_> {
     fn href(&self, h: Option<&str>) -> Option<String> {

@@ -7,6 +7,7 @@ mod sample;
 
 use std::io::Read;
 use std::path::PathBuf;
+#[cfg(feature = "pdf")]
 use std::process::Command;
 use ykien_docs::*;
 
@@ -43,6 +44,7 @@ fn opts(base: Option<&str>) -> RenderOptions {
 }
 
 /// Whitespace collapsed, so line breaks of a layout do not matter.
+#[cfg(feature = "pdf")]
 fn squash(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -226,6 +228,20 @@ fn docx_has_the_official_layout() {
         assert!(xml.contains(m), "margin {m}");
     }
     assert!(xml.contains("<w:titlePg"), "different first page");
+    // Three rules (issuing body, motto, summary), each a top border only: docx-rs's
+    // default border set has four sides, which draws a box instead of a line.
+    let borders: Vec<&str> = xml
+        .split("<w:pBdr>")
+        .skip(1)
+        .map(|s| &s[..s.find("</w:pBdr>").expect("closed pBdr")])
+        .collect();
+    assert_eq!(borders.len(), 3, "{borders:?}");
+    for b in borders {
+        assert!(
+            b.starts_with("<w:top ") && b.matches("<w:").count() == 1,
+            "{b}"
+        );
+    }
     assert!(xml.contains("w:val=\"both\""), "justified body");
     assert!(
         xml.contains("w:firstLine=\"720\""),
@@ -287,6 +303,7 @@ fn docx_survives_control_characters_and_empty_fields() {
 // ---------------------------------------------------------------- PDF
 
 /// Runs a poppler tool; `None` (with a note) when it is missing and not required.
+#[cfg(feature = "pdf")]
 fn poppler(tool: &str, args: &[&str]) -> Option<String> {
     match Command::new(tool).args(args).output() {
         Ok(out) => {

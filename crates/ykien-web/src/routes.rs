@@ -471,6 +471,18 @@ pub fn table() -> Vec<RouteSpec> {
         }),
         // --- end reports ---
         // --- reporting cycles: roster, completion, "nothing notable", reminders (issue 7) ---
+        // (`unit` and `period` in the query or the form; a unit outside the subtree is 404)
+        r("GET", "/reports/cycle", Handler, Page, || {
+            get(pages::cycles::show)
+        }),
+        r("POST", "/reports/cycle/remind", Handler, Form, || {
+            post(pages::cycles::remind)
+        }),
+        // Any signed-in role may post; only collaborators' declarations are recorded, the
+        // others are told so on the page they come back to.
+        r("POST", "/reports/cycle/nothing-notable", Actor, Form, || {
+            post(pages::cycles::nothing_notable)
+        }),
         // --- end reporting cycles ---
     ]
 }

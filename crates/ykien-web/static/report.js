@@ -120,6 +120,7 @@
       fd.append('text', draft.text);
       fd.append('topic', draft.topic || '');
       fd.append('place', draft.place || '');
+      if (draft.flash) fd.append('flash', 'on'); // reporting cycles (issue 7): báo cáo nhanh
       if (draft.photo) fd.append('photo', draft.photo, draft.photoName || 'photo');
       return fetch('/report', { method: 'POST', body: fd, credentials: 'same-origin',
         headers: { Accept: 'application/json' } });
@@ -192,7 +193,8 @@
     if (!/^[A-Za-z0-9_-]{8,64}$/.test(id)) id = newId();
     var draft = {
       id: id, text: field('text').value, topic: field('topic').value, place: field('place').value,
-      photo: photo, photoName: photo ? photo.name : null, created: new Date().toISOString()
+      photo: photo, photoName: photo ? photo.name : null, created: new Date().toISOString(),
+      flash: !!(field('flash') && field('flash').checked) // reporting cycles (issue 7)
     };
     if (!draft.text.trim()) { field('text').focus(); return; }
     if (!navigator.onLine) { queue(draft); return; }

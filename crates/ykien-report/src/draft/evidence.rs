@@ -169,6 +169,15 @@ pub async fn scan(
     }
 }
 
+/// The words of an item a quote prints: the reporter's quotes when given, else its text.
+fn said(i: &Item) -> &str {
+    i.report
+        .quotes
+        .as_deref()
+        .filter(|q| !q.trim().is_empty())
+        .unwrap_or(&i.text)
+}
+
 /// A quote ready for the document.
 pub struct Quote {
     pub text: String,
@@ -179,14 +188,8 @@ pub struct Quote {
 /// The people's own words of an item: the reporter's quotes when given, else its text;
 /// masked, then cut (masking first, so that a cut never leaves half a phone number).
 pub fn quote(i: &Item, w: &Words) -> Quote {
-    let said = i
-        .report
-        .quotes
-        .as_deref()
-        .filter(|q| !q.trim().is_empty())
-        .unwrap_or(&i.text);
     Quote {
-        text: excerpt(&clean(said), QUOTE_CHARS),
+        text: excerpt(&clean(said(i)), QUOTE_CHARS),
         attribution: w
             .quote_attribution
             .replace("{unit}", &i.unit_name)
@@ -216,7 +219,8 @@ pub fn representative<'a>(items: impl Iterator<Item = &'a Item>, n: usize) -> Ve
             if chosen.len() >= n {
                 return chosen;
             }
-            let key = repeat_key(&i.text);
+            // What would be printed: two reports quoting the same words are one voice.
+            let key = repeat_key(said(i));
             if keys.contains(&key) || (pass == 0 && units.contains(&i.unit)) {
                 continue;
             }

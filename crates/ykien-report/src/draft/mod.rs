@@ -811,7 +811,10 @@ pub async fn draft(
                     units.push(&it.unit_name);
                 }
             }
-            let shown = units.iter().take(4).copied().collect::<Vec<_>>().join(", ");
+            let mut shown = units.iter().take(4).copied().collect::<Vec<_>>().join(", ");
+            if units.len() > 4 {
+                shown.push_str(", …");
+            }
             s3.blocks.push(Block::Quote {
                 text: excerpt(&clean(&first.text), 400),
                 attribution: w

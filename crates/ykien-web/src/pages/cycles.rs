@@ -121,6 +121,7 @@ struct CyclePage {
     groups: Vec<GroupView>,
     contacts: bool,
     pending: usize,
+    pending_text: String,
     notice: Option<String>,
 }
 
@@ -324,6 +325,7 @@ pub async fn show(
         groups,
         contacts: roster.contacts_shown,
         pending,
+        pending_text: t.get("cycles.pending").replace("{n}", &pending.to_string()),
         notice,
     };
     Ok(Html(page.render()?))

@@ -83,6 +83,9 @@ struct ReportPage {
     max_photo: String,
     max_photo_bytes: usize,
     message: Option<String>,
+    // --- reporting cycles (issue 7): the collaborator's banner ---
+    cycle: Option<crate::pages::cycles::CycleBanner>,
+    flash: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -98,6 +101,9 @@ pub struct ReportForm {
     /// Chosen by the browser (or the page) for this draft: the item's external id.
     #[serde(default)]
     client_id: String,
+    /// --- reporting cycles (issue 7): the "flash report" checkbox ("on" when ticked) ---
+    #[serde(default)]
+    flash: String,
 }
 
 impl HasCsrf for ReportForm {
@@ -122,6 +128,7 @@ fn form_page(
     status: StatusCode,
     f: &ReportForm,
     message: Option<String>,
+    cycle: Option<crate::pages::cycles::CycleBanner>, // reporting cycles (issue 7)
 ) -> Result<Response, WebError> {
     let limit = state.config.uploads.max_photo_bytes;
     let page = ReportPage {
@@ -140,6 +147,8 @@ fn form_page(
         max_photo: human_size(limit),
         max_photo_bytes: limit,
         message,
+        cycle,
+        flash: f.flash == "on",
     };
     Ok((status, Html(page.render()?)).into_response())
 }
@@ -154,6 +163,15 @@ pub async fn show(
         return Err(WebError::Forbidden);
     }
     let tx = taxonomy(&state).await?;
+    // --- reporting cycles (issue 7) ---
+    let cycle = crate::pages::cycles::banner(
+        &state,
+        &signed.actor,
+        &ui,
+        &signed.session.csrf_token,
+        "report",
+    )
+    .await;
     form_page(
         &state,
         &tx,
@@ -162,6 +180,7 @@ pub async fn show(
         StatusCode::OK,
         &ReportForm::default(),
         None,
+        cycle,
     )
 }
 
@@ -202,6 +221,7 @@ async fn read_posted(state: &AppState, req: Request) -> Result<Posted, Rejected>
             topic: field("topic"),
             place: field("place"),
             client_id: field("client_id"),
+            flash: field("flash"), // reporting cycles (issue 7)
         };
         let too_large = up.too_large;
         let photo = up.files.into_iter().find(|f| f.field == "photo");
@@ -262,7 +282,7 @@ pub async fn submit(
                 Rejected::Invalid(message)
             });
         }
-        form_page(&state, &tx, &signed, &ui, status, &f, Some(message)).map_err(Rejected::from)
+        form_page(&state, &tx, &signed, &ui, status, &f, Some(message), None).map_err(Rejected::from)
     };
     let invalid = |key: &str| refuse(StatusCode::UNPROCESSABLE_ENTITY, t.get(key).to_string());
     if let Some(limit) = too_large {
@@ -320,6 +340,10 @@ pub async fn submit(
         dedup_text: String::new(),
     };
     let filed = intake::file(&state, Some(actor), item).await?;
+    // --- reporting cycles (issue 7): a flash report (báo cáo nhanh), marked by its author ---
+    if matches!(f.flash.as_str(), "on" | "1" | "true") {
+        state.store.mark_flash(actor, filed.id).await?;
+    }
     let mut photos = 0;
     if let (Some(p), Some(dir)) = (photo, files) {
         state
@@ -424,6 +448,8 @@ struct MinePage {
     c: Chrome,
     reports: Vec<MyReport>,
     may_report: bool,
+    // --- reporting cycles (issue 7): the collaborator's banner ---
+    cycle: Option<crate::pages::cycles::CycleBanner>,
 }
 
 /// `GET /reports/mine`: what the user filed and how far each has got.
@@ -447,10 +473,20 @@ pub async fn mine(
             status: i.status,
         })
         .collect();
+    // --- reporting cycles (issue 7) ---
+    let cycle = crate::pages::cycles::banner(
+        &state,
+        &signed.actor,
+        &ui,
+        &signed.session.csrf_token,
+        "mine",
+    )
+    .await;
     let page = MinePage {
         c: ui.chrome(Some(signed.bar())),
         reports,
         may_report: may_report(&signed.actor),
+        cycle,
     };
     Ok(Html(page.render()?))
 }

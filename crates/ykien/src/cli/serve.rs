@@ -90,6 +90,14 @@ pub async fn serve_with(
         .inspect_err(|e| tracing::warn!(error = %e, "the feed poller cannot start"));
     // Alerts: the evaluator and the delivery loop (leases make several processes safe).
     let alert_tasks = ykien_alerts::spawn(&store, alerts);
+    // --- reporting cycles (issue 7): the daily reminder loop; e-mail through [alerts.smtp],
+    // settings from YKIEN_CYCLE_* (see ykien_report::cycles::CycleSettings::from_env) ---
+    let cycle_reminders = ykien_report::cycles::spawn(
+        &store,
+        ykien_report::cycles::CycleSettings::from_env(),
+        alerts.smtp.clone(),
+        alerts.public_url.clone(),
+    );
     // The analysis worker shares the job queue with any other ykien process on the database.
     let (stop_worker, worker_stopped) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(ykien_listen::run_worker(store.clone(), async move {
@@ -109,6 +117,9 @@ pub async fn serve_with(
     }
     retrain.abort();
     alert_tasks.iter().for_each(|t| t.abort());
+    if let Some(t) = cycle_reminders {
+        t.abort(); // reporting cycles (issue 7)
+    }
     if let Ok(f) = feeds {
         f.abort();
     }

@@ -1301,6 +1301,8 @@ fn admin_form(path: &str, unit: &str, csrf: &str) -> Vec<(&'static str, String)>
             let first = today - chrono::Duration::days(6);
             vec![("period", format!("{first}..{today}"))]
         }
+        // --- reporting cycles: "remind now" for the unit's collaborators (issue 7) ---
+        "/reports/cycle/remind" => vec![],
         other => panic!("the scope test needs a form for {other}"),
     };
     f.extend(more);
