@@ -311,19 +311,24 @@ fn data_table(t: &Table, opts: &RenderOptions) -> DTable {
 
 /// What one body block adds: paragraphs and tables, in order.
 enum Piece {
-    P(Paragraph),
-    T(DTable),
+    P(Box<Paragraph>),
+    T(Box<DTable>),
 }
 
 fn block(b: &Block, opts: &RenderOptions, out: &mut Vec<Piece>) {
     match b {
         Block::Paragraph { runs } => {
-            out.push(Piece::P(add_runs(body_paragraph(), runs, PT_BODY, opts)));
+            out.push(Piece::P(Box::new(add_runs(
+                body_paragraph(),
+                runs,
+                PT_BODY,
+                opts,
+            ))));
         }
         Block::List { entries } => {
             for e in entries {
                 let p = body_paragraph().add_run(run("- ", PT_BODY));
-                out.push(Piece::P(add_runs(p, e, PT_BODY, opts)));
+                out.push(Piece::P(Box::new(add_runs(p, e, PT_BODY, opts))));
             }
         }
         Block::Quote {
@@ -341,7 +346,7 @@ fn block(b: &Block, opts: &RenderOptions, out: &mut Vec<Piece>) {
                     0.0
                 }))
                 .add_run(run(&format!("“{text}”"), PT_BODY).italic());
-            out.push(Piece::P(q));
+            out.push(Piece::P(Box::new(q)));
             if !attribution.trim().is_empty() {
                 let who = DocRun {
                     text: format!("({attribution})"),
@@ -352,15 +357,15 @@ fn block(b: &Block, opts: &RenderOptions, out: &mut Vec<Piece>) {
                 let p = Paragraph::new()
                     .align(AlignmentType::Right)
                     .line_spacing(body_spacing(PARA_AFTER_PT));
-                out.push(Piece::P(add_runs(p, &[who], PT_BODY - 1.0, opts)));
+                out.push(Piece::P(Box::new(add_runs(p, &[who], PT_BODY - 1.0, opts))));
             }
         }
         Block::Table(t) => {
             if !t.caption.trim().is_empty() {
-                out.push(Piece::P(caption(&t.caption)));
+                out.push(Piece::P(Box::new(caption(&t.caption))));
             }
-            out.push(Piece::T(data_table(t, opts)));
-            out.push(Piece::P(spacer()));
+            out.push(Piece::T(Box::new(data_table(t, opts))));
+            out.push(Piece::P(Box::new(spacer())));
         }
         Block::Chart {
             caption: c,
@@ -369,10 +374,10 @@ fn block(b: &Block, opts: &RenderOptions, out: &mut Vec<Piece>) {
         } => {
             let text = if c.trim().is_empty() { &t.caption } else { c };
             if !text.trim().is_empty() {
-                out.push(Piece::P(caption(text)));
+                out.push(Piece::P(Box::new(caption(text))));
             }
-            out.push(Piece::T(data_table(t, opts)));
-            out.push(Piece::P(spacer()));
+            out.push(Piece::T(Box::new(data_table(t, opts))));
+            out.push(Piece::P(Box::new(spacer())));
         }
     }
 }
@@ -388,7 +393,7 @@ fn section(s: &Section, opts: &RenderOptions, out: &mut Vec<Piece>) {
     let h = body_paragraph()
         .keep_next(true)
         .add_run(run(&s.heading, PT_BODY).bold());
-    out.push(Piece::P(h));
+    out.push(Piece::P(Box::new(h)));
     for b in &s.blocks {
         block(b, opts, out);
     }
@@ -517,8 +522,8 @@ pub fn render(doc: &Document, opts: &RenderOptions) -> Result<Vec<u8>, DocsError
     }
     for p in pieces {
         d = match p {
-            Piece::P(p) => d.add_paragraph(p),
-            Piece::T(t) => d.add_table(t),
+            Piece::P(p) => d.add_paragraph(*p),
+            Piece::T(t) => d.add_table(*t),
         };
     }
     d = d.add_paragraph(spacer()).add_table(closing_table(doc));

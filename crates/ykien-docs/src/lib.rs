@@ -21,7 +21,7 @@
 //!   same metrics, so line breaks match the Word version. DOCX names "Times New Roman" for
 //!   every script so Word uses the real font (LibreOffice falls back to Liberation Serif),
 //!   and HTML asks for "Times New Roman", "Liberation Serif", Tinos, serif. DOCX draws its
-//!   rules at lengths measured with the bundled font's metrics ([`metrics`]).
+//!   rules at lengths measured with the bundled font's metrics (module `metrics`).
 //! - **The PDF template reads JSON.** typst typesets a fixed template
 //!   (`templates/official.typ`) that loads the document from a virtual `/doc.json` and the
 //!   charts from virtual `/chart-N.svg` files, in our own in-memory `World` (no filesystem,

@@ -79,9 +79,8 @@ impl CycleSettings {
     /// `YKIEN_CYCLE_EVERY_SECS`; anything missing or unreadable keeps its default.
     pub fn from_env() -> CycleSettings {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
-        let off = |v: Option<String>| {
-            v.is_some_and(|v| matches!(v.trim(), "off" | "0" | "false" | "no"))
-        };
+        let off =
+            |v: Option<String>| v.is_some_and(|v| matches!(v.trim(), "off" | "0" | "false" | "no"));
         let d = CycleSettings::default();
         CycleSettings {
             enabled: !off(var("YKIEN_CYCLES")),
@@ -361,8 +360,13 @@ pub async fn deliver_email(
             continue;
         }
         let due = due_date(&calendar, &period, settings.due_day);
-        let (subject, body) =
-            reminder_mail(&c.name, &period, due, &stage, settings.public_url.as_deref());
+        let (subject, body) = reminder_mail(
+            &c.name,
+            &period,
+            due,
+            &stage,
+            settings.public_url.as_deref(),
+        );
         let mail = Mail {
             to,
             subject,
@@ -486,13 +490,28 @@ mod tests {
         let s = CycleSettings::default();
         let nov = p("2026-11");
         // Due Wednesday 25 November; three working days before is Friday the 20th.
-        assert_eq!(working_days_before(&cal, d(2026, 11, 25), 3), d(2026, 11, 20));
+        assert_eq!(
+            working_days_before(&cal, d(2026, 11, 25), 3),
+            d(2026, 11, 20)
+        );
         assert_eq!(stage_on(&cal, &s, &nov, d(2026, 11, 19)), None);
-        assert_eq!(stage_on(&cal, &s, &nov, d(2026, 11, 20)), Some(Stage::Before));
-        assert_eq!(stage_on(&cal, &s, &nov, d(2026, 11, 22)), Some(Stage::Before));
+        assert_eq!(
+            stage_on(&cal, &s, &nov, d(2026, 11, 20)),
+            Some(Stage::Before)
+        );
+        assert_eq!(
+            stage_on(&cal, &s, &nov, d(2026, 11, 22)),
+            Some(Stage::Before)
+        );
         assert_eq!(stage_on(&cal, &s, &nov, d(2026, 11, 25)), None, "due today");
-        assert_eq!(stage_on(&cal, &s, &nov, d(2026, 11, 26)), Some(Stage::After));
-        assert_eq!(stage_on(&cal, &s, &nov, d(2026, 11, 30)), Some(Stage::After));
+        assert_eq!(
+            stage_on(&cal, &s, &nov, d(2026, 11, 26)),
+            Some(Stage::After)
+        );
+        assert_eq!(
+            stage_on(&cal, &s, &nov, d(2026, 11, 30)),
+            Some(Stage::After)
+        );
         let quiet = CycleSettings {
             remind_before: 0,
             remind_after: false,
@@ -515,11 +534,13 @@ mod tests {
             &Stage::Before,
             Some("https://ykien.example.vn/"),
         );
-        assert_eq!(subject, "[ykien] Nhắc báo cáo tháng 11/2026 — hạn 25/11/2026");
+        assert_eq!(
+            subject,
+            "[ykien] Nhắc báo cáo tháng 11/2026 — hạn 25/11/2026"
+        );
         assert!(body.contains("Kính gửi đồng chí Nguyễn Văn An"), "{body}");
         assert!(body.contains("https://ykien.example.vn/report"), "{body}");
-        let (subject, _) =
-            reminder_mail("An", &p("2026-11"), d(2026, 11, 25), &Stage::After, None);
+        let (subject, _) = reminder_mail("An", &p("2026-11"), d(2026, 11, 25), &Stage::After, None);
         assert!(subject.contains("Quá hạn"), "{subject}");
     }
 }

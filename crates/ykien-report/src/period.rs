@@ -80,12 +80,14 @@ impl Period {
             .filter(|y| (1900..=9999).contains(y))
             .ok_or_else(|| bad(s, "the year is not a number from 1900 to 9999"))?;
         if let Some(w) = rest.strip_prefix('W') {
-            let week: u32 = w
-                .parse()
-                .map_err(|_| bad(s, "the week is not a number"))?;
+            let week: u32 = w.parse().map_err(|_| bad(s, "the week is not a number"))?;
             let monday = NaiveDate::from_isoywd_opt(year, week, Weekday::Mon)
                 .ok_or_else(|| bad(s, &format!("{year} has no ISO week {week}")))?;
-            return Ok(Period::span(ReportKind::Week, monday, monday + Duration::days(7)));
+            return Ok(Period::span(
+                ReportKind::Week,
+                monday,
+                monday + Duration::days(7),
+            ));
         }
         if let Some(q) = rest.strip_prefix('Q') {
             let q: u32 = q
@@ -94,7 +96,11 @@ impl Period {
                 .filter(|q| (1..=4).contains(q))
                 .ok_or_else(|| bad(s, "the quarter is not 1, 2, 3 or 4"))?;
             let first = NaiveDate::from_ymd_opt(year, 3 * q - 2, 1).expect("a quarter's start");
-            return Ok(Period::span(ReportKind::Quarter, first, add_months(first, 3)));
+            return Ok(Period::span(
+                ReportKind::Quarter,
+                first,
+                add_months(first, 3),
+            ));
         }
         if rest.len() > 2 {
             // A single day: "2026-11-01".
@@ -173,7 +179,11 @@ impl Period {
             }
             ReportKind::Quarter => format!("{:04}-Q{}", f.year(), f.month().div_ceil(3)),
             ReportKind::Custom | ReportKind::Flash => {
-                format!("{}..{}", f.format("%Y-%m-%d"), self.last_day().format("%Y-%m-%d"))
+                format!(
+                    "{}..{}",
+                    f.format("%Y-%m-%d"),
+                    self.last_day().format("%Y-%m-%d")
+                )
             }
         }
     }
@@ -225,9 +235,15 @@ impl Period {
                 .replace("{range}", &short_range(f, l)),
             ReportKind::Custom | ReportKind::Flash => {
                 let (a, b) = if f.year() == l.year() {
-                    (f.format("%d/%m").to_string(), l.format("%d/%m/%Y").to_string())
+                    (
+                        f.format("%d/%m").to_string(),
+                        l.format("%d/%m/%Y").to_string(),
+                    )
                 } else {
-                    (f.format("%d/%m/%Y").to_string(), l.format("%d/%m/%Y").to_string())
+                    (
+                        f.format("%d/%m/%Y").to_string(),
+                        l.format("%d/%m/%Y").to_string(),
+                    )
                 };
                 if f == l {
                     w.period_day.replace("{day}", &b)
@@ -287,14 +303,20 @@ mod tests {
         assert_eq!(w.last_day(), d(2026, 11, 29));
         assert_eq!(w.label(Lang::Vi), "tuần 48 (23/11–29/11/2026)");
         // ISO week 1 of 2027 starts on Monday 4 January 2027; week 53 of 2026 exists.
-        assert_eq!(Period::parse("2026-W53").unwrap().first_day(), d(2026, 12, 28));
+        assert_eq!(
+            Period::parse("2026-W53").unwrap().first_day(),
+            d(2026, 12, 28)
+        );
         assert_eq!(
             Period::parse("2026-W53").unwrap().label(Lang::Vi),
             "tuần 53 (28/12/2026–03/01/2027)"
         );
 
         let q = Period::parse("2026-Q4").unwrap();
-        assert_eq!((q.first_day(), q.last_day()), (d(2026, 10, 1), d(2026, 12, 31)));
+        assert_eq!(
+            (q.first_day(), q.last_day()),
+            (d(2026, 10, 1), d(2026, 12, 31))
+        );
         assert_eq!(q.label(Lang::Vi), "quý IV năm 2026");
         assert_eq!(q.label(Lang::En), "Q4 2026");
         assert_eq!(q.day_count(), 92);
@@ -312,9 +334,20 @@ mod tests {
     #[test]
     fn bad_periods_say_why() {
         for s in [
-            "", "2026", "2026-13", "2026-00", "2026-W60", "2026-W0", "2026-Q5", "2026-Q0",
-            "abcd-11", "2026-11-31", "2026-11-15..2026-11-01", "2026-01-01..2027-06-01",
-            "2026-11-01..", "1800-01",
+            "",
+            "2026",
+            "2026-13",
+            "2026-00",
+            "2026-W60",
+            "2026-W0",
+            "2026-Q5",
+            "2026-Q0",
+            "abcd-11",
+            "2026-11-31",
+            "2026-11-15..2026-11-01",
+            "2026-01-01..2027-06-01",
+            "2026-11-01..",
+            "1800-01",
         ] {
             match Period::parse(s) {
                 Err(ReportError::Period(m)) => assert!(m.contains("period"), "{s}: {m}"),
@@ -331,8 +364,14 @@ mod tests {
     fn the_previous_period() {
         let p = Period::parse("2026-01").unwrap().previous();
         assert_eq!(p.code(), "2025-12");
-        assert_eq!(Period::parse("2026-Q1").unwrap().previous().code(), "2025-Q4");
-        assert_eq!(Period::parse("2026-W01").unwrap().previous().code(), "2025-W52");
+        assert_eq!(
+            Period::parse("2026-Q1").unwrap().previous().code(),
+            "2025-Q4"
+        );
+        assert_eq!(
+            Period::parse("2026-W01").unwrap().previous().code(),
+            "2025-W52"
+        );
         let c = Period::parse("2026-11-01..2026-11-15").unwrap().previous();
         assert_eq!(c.code(), "2026-10-17..2026-10-31");
     }

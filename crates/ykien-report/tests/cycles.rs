@@ -15,8 +15,8 @@ use ykien_report::cycles::{
     CycleSettings, Stage, due_date, remind_now, run_round, stage_on, working_days_before,
 };
 use ykien_store::{
-    Channel, Confidentiality, CyclePeriod, DbConfig, EMAIL_CHANNEL, MAX_REMINDER_ATTEMPTS,
-    NewItem, NewUser, OpinionReport, Store,
+    Channel, Confidentiality, CyclePeriod, DbConfig, EMAIL_CHANNEL, MAX_REMINDER_ATTEMPTS, NewItem,
+    NewUser, OpinionReport, Store,
 };
 
 const WARD: &str = "00004"; // Phường Ba Đình
@@ -134,7 +134,13 @@ fn decode(r: &Received) -> (String, String) {
     )
 }
 
-async fn user(store: &Store, name: &str, role: Role, email: Option<&str>, phone: Option<&str>) -> Actor {
+async fn user(
+    store: &Store,
+    name: &str,
+    role: Role,
+    email: Option<&str>,
+    phone: Option<&str>,
+) -> Actor {
     let u = store
         .create_user(
             None,
@@ -159,7 +165,11 @@ fn morning(d: NaiveDate) -> DateTime<Utc> {
 }
 
 /// A store to run on, what keeps it alive, and the PostgreSQL schema to drop afterwards.
-type TestStore = (Store, Option<tempfile::TempDir>, Option<(sqlx::PgPool, String)>);
+type TestStore = (
+    Store,
+    Option<tempfile::TempDir>,
+    Option<(sqlx::PgPool, String)>,
+);
 
 async fn stores() -> Vec<TestStore> {
     let dir = tempfile::tempdir().unwrap();
@@ -224,11 +234,46 @@ async fn run_cycle(store: &Store) {
         public_url: Some("https://ykien.example.vn".into()),
         ..CycleSettings::default()
     };
-    let an = user(store, "Nguyễn Văn An", Role::Collaborator, Some("an@example.vn"), None).await;
-    let binh = user(store, "Trần Bình", Role::Collaborator, Some("bounce.binh@example.vn"), None).await;
-    let cuong = user(store, "Lê Cường", Role::Collaborator, None, Some("0912000111")).await;
-    let dung = user(store, "Phạm Dũng", Role::Collaborator, Some("dung@example.vn"), None).await;
-    let officer = user(store, "Cán bộ", Role::Officer, Some("canbo@example.vn"), None).await;
+    let an = user(
+        store,
+        "Nguyễn Văn An",
+        Role::Collaborator,
+        Some("an@example.vn"),
+        None,
+    )
+    .await;
+    let binh = user(
+        store,
+        "Trần Bình",
+        Role::Collaborator,
+        Some("bounce.binh@example.vn"),
+        None,
+    )
+    .await;
+    let cuong = user(
+        store,
+        "Lê Cường",
+        Role::Collaborator,
+        None,
+        Some("0912000111"),
+    )
+    .await;
+    let dung = user(
+        store,
+        "Phạm Dũng",
+        Role::Collaborator,
+        Some("dung@example.vn"),
+        None,
+    )
+    .await;
+    let officer = user(
+        store,
+        "Cán bộ",
+        Role::Officer,
+        Some("canbo@example.vn"),
+        None,
+    )
+    .await;
     // Dũng has reported this month: never reminded.
     store
         .submit_item(
@@ -261,9 +306,14 @@ async fn run_cycle(store: &Store) {
     );
 
     // Too early: nothing at all.
-    let r = run_round(store, &settings, Some(&smtp), morning(before_day - Duration::days(1)))
-        .await
-        .unwrap();
+    let r = run_round(
+        store,
+        &settings,
+        Some(&smtp),
+        morning(before_day - Duration::days(1)),
+    )
+    .await
+    .unwrap();
     assert_eq!((r.stage, r.booked, r.sent), (None, 0, 0));
 
     // The "before" round: An, Bình and Cường are reminded in the app; An's e-mail goes,
@@ -299,18 +349,31 @@ async fn run_cycle(store: &Store) {
         .find(|r| r.channel == EMAIL_CHANNEL)
         .unwrap();
     assert!(binh_mail.sent_at.is_none());
-    assert_eq!(binh_mail.attempts, MAX_REMINDER_ATTEMPTS, "550 is not retried");
+    assert_eq!(
+        binh_mail.attempts, MAX_REMINDER_ATTEMPTS,
+        "550 is not retried"
+    );
     assert!(binh_mail.error.as_deref().unwrap_or("").contains("550"));
 
     // The same day again (another process, or the next hourly round): nothing twice.
-    let r = run_round(store, &settings, Some(&smtp), morning(before_day) + Duration::hours(3))
-        .await
-        .unwrap();
+    let r = run_round(
+        store,
+        &settings,
+        Some(&smtp),
+        morning(before_day) + Duration::hours(3),
+    )
+    .await
+    .unwrap();
     assert_eq!((r.booked, r.sent, r.failed), (0, 0, 0));
     assert_eq!(got.lock().unwrap().len(), 1);
 
     // Cường says nothing was notable: the "after" round reminds An and Bình only.
-    assert!(store.declare_nothing_notable(&cuong, &period).await.unwrap());
+    assert!(
+        store
+            .declare_nothing_notable(&cuong, &period)
+            .await
+            .unwrap()
+    );
     let after = due + Duration::days(1);
     if after <= (period.to - Duration::hours(7)).date_naive() {
         let r = run_round(store, &settings, Some(&smtp), morning(after))
@@ -343,13 +406,23 @@ async fn run_cycle(store: &Store) {
             .is_err(),
         "a collaborator may not remind others"
     );
-    let r = run_round(store, &settings, None, morning(before_day - Duration::days(1)))
-        .await
-        .unwrap();
+    let r = run_round(
+        store,
+        &settings,
+        None,
+        morning(before_day - Duration::days(1)),
+    )
+    .await
+    .unwrap();
     assert_eq!(r.sent, 0, "without a relay nothing is sent");
-    let r = run_round(store, &settings, Some(&smtp), morning(before_day - Duration::days(1)))
-        .await
-        .unwrap();
+    let r = run_round(
+        store,
+        &settings,
+        Some(&smtp),
+        morning(before_day - Duration::days(1)),
+    )
+    .await
+    .unwrap();
     assert_eq!((r.sent, r.failed), (1, 1));
     assert_eq!(got.lock().unwrap().len(), sent_so_far + 1);
     let manual = store

@@ -20,8 +20,8 @@ use ykien_report::draft::{DraftRequest, Links, dashboard_query, draft_flash_on};
 use ykien_report::period::local_midnight;
 use ykien_report::{Lang, Period, ReportError, draft, finalize};
 use ykien_store::{
-    Channel, Confidentiality, DbConfig, NewCase, NewItem, NewUser, OpinionReport, Severity,
-    Store, StoreError,
+    Channel, Confidentiality, DbConfig, NewCase, NewItem, NewUser, OpinionReport, Severity, Store,
+    StoreError,
 };
 
 struct TestDb {
@@ -165,7 +165,14 @@ fn at(d: NaiveDate, hour: i64) -> DateTime<Utc> {
     local_midnight(d) + Duration::hours(hour)
 }
 
-fn report_item(unit: &str, n: usize, text: &str, quote: &str, proposal: &str, when: DateTime<Utc>) -> NewItem {
+fn report_item(
+    unit: &str,
+    n: usize,
+    text: &str,
+    quote: &str,
+    proposal: &str,
+    when: DateTime<Utc>,
+) -> NewItem {
     NewItem {
         unit: unit.into(),
         source: "test-report".into(),
@@ -204,7 +211,9 @@ async fn seed(store: &Store) -> Vec<i64> {
                 // A text of its own each (the intake drops a text sent twice by one source).
                 let text = format!("{text} Ghi nhận lần {n}.");
                 let item = report_item(unit, n, &text, quote, proposal, at(d, 9 + r as i64));
-                let s = ykien_listen::submit(store, None, item).await.expect("submit");
+                let s = ykien_listen::submit(store, None, item)
+                    .await
+                    .expect("submit");
                 ids.push(s.id);
             }
         }
@@ -233,7 +242,9 @@ async fn seed(store: &Store) -> Vec<i64> {
     );
     pii.report.quotes = Some("Gọi cho tôi: 0987.654.321 hoặc hoa.nguyen@example.com".into());
     ids.push(ykien_listen::submit(store, None, pii).await.unwrap().id);
-    let r = drain(store, &WorkerConfig::default(), |_| {}).await.expect("drain");
+    let r = drain(store, &WorkerConfig::default(), |_| {})
+        .await
+        .expect("drain");
     assert_eq!(r.failed, 0);
     ids
 }
@@ -244,15 +255,29 @@ fn runs(doc: &Document) -> Vec<Run> {
         for b in bs {
             match b {
                 Block::Paragraph { runs } => out.extend(runs.iter().cloned()),
-                Block::List { entries } => entries.iter().for_each(|e| out.extend(e.iter().cloned())),
-                Block::Quote { text, attribution, href } => {
-                    out.push(Run { text: text.clone(), href: href.clone(), ..Run::default() });
+                Block::List { entries } => {
+                    entries.iter().for_each(|e| out.extend(e.iter().cloned()))
+                }
+                Block::Quote {
+                    text,
+                    attribution,
+                    href,
+                } => {
+                    out.push(Run {
+                        text: text.clone(),
+                        href: href.clone(),
+                        ..Run::default()
+                    });
                     out.push(Run::plain(attribution.clone()));
                 }
                 Block::Table(t) | Block::Chart { table: t, .. } => {
                     for row in &t.rows {
                         for c in row {
-                            out.push(Run { text: c.text.clone(), href: c.href.clone(), ..Run::default() });
+                            out.push(Run {
+                                text: c.text.clone(),
+                                href: c.href.clone(),
+                                ..Run::default()
+                            });
                         }
                     }
                 }
@@ -278,13 +303,18 @@ async fn figures_equal_the_dashboard(t: &TestDb) {
     let s = &t.store;
     let ids = seed(s).await;
     let leader = actor(s, Role::Leader, CITY, "leader@example.vn").await;
+    // One collaborator in the ward, who filed nothing: the completion says 0 of 1.
+    actor(s, Role::Collaborator, WARD, "ctv@example.vn").await;
     let period = Period::parse("2026-11").unwrap();
     let today = day(2026, 12, 5);
 
     for unit in [CITY, WARD] {
         let req = DraftRequest::new(unit, period.clone(), Lang::Vi, today);
         let doc = draft(s, Some(&leader), &req).await.expect("draft");
-        let d = s.dashboard(&leader, &dashboard_query(unit, &period)).await.unwrap();
+        let d = s
+            .dashboard(&leader, &dashboard_query(unit, &period))
+            .await
+            .unwrap();
         let links = Links::new(unit, &period);
         let all = runs(&doc);
         // The total, linked to its items.
@@ -301,7 +331,12 @@ async fn figures_equal_the_dashboard(t: &TestDb) {
             assert_eq!(d.items.previous, 6);
         }
         // Every topic the dashboard counts, as the draft counts it (chart table and links).
-        for k in d.topics.iter().filter(|k| !k.key.is_empty() && k.count.current > 0).take(5) {
+        for k in d
+            .topics
+            .iter()
+            .filter(|k| !k.key.is_empty() && k.count.current > 0)
+            .take(5)
+        {
             let href = links.items(&[("topic", &k.key)]);
             let r = all
                 .iter()
@@ -318,7 +353,10 @@ async fn figures_equal_the_dashboard(t: &TestDb) {
         // Sentiment.
         if let Some(neg) = d.sentiments.iter().find(|k| k.key == "negative") {
             let href = links.items(&[("sentiment", "negative")]);
-            let r = all.iter().find(|r| r.href.as_deref() == Some(href.as_str())).unwrap();
+            let r = all
+                .iter()
+                .find(|r| r.href.as_deref() == Some(href.as_str()))
+                .unwrap();
             assert_eq!(r.text, format!("{} ý kiến", vi_int(neg.count.current)));
         }
         // Units below: each child's figure in the units chart equals the dashboard's.
@@ -331,6 +369,10 @@ async fn figures_equal_the_dashboard(t: &TestDb) {
             );
         }
 
+        // The reporting cycle's completion, in the general situation.
+        let pre = serde_json::to_string(&doc.preamble).unwrap();
+        assert!(pre.contains("0/1 cộng tác viên đã báo cáo"), "{pre}");
+
         // Header and sections.
         assert_eq!(doc.header.number, "Số:      /BC-MTTQ-BTT");
         assert_eq!(doc.header.place_date, "Hà Nội, ngày 05 tháng 12 năm 2026");
@@ -342,29 +384,53 @@ async fn figures_equal_the_dashboard(t: &TestDb) {
             assert!(h.starts_with(p), "{h}");
         }
         if unit == CITY {
-            assert_eq!(doc.header.superior_body, "ỦY BAN MTTQ VIỆT NAM THÀNH PHỐ HÀ NỘI");
+            assert_eq!(
+                doc.header.superior_body,
+                "ỦY BAN MTTQ VIỆT NAM THÀNH PHỐ HÀ NỘI"
+            );
             assert_eq!(doc.header.issuing_body, "BAN THƯỜNG TRỰC");
             assert_eq!(doc.summary, "Tình hình dư luận xã hội tháng 11 năm 2026");
         } else {
-            assert_eq!(doc.header.superior_body, "ỦY BAN MTTQ VIỆT NAM THÀNH PHỐ HÀ NỘI");
-            assert_eq!(doc.header.issuing_body, "ỦY BAN MTTQ VIỆT NAM PHƯỜNG BA ĐÌNH");
+            assert_eq!(
+                doc.header.superior_body,
+                "ỦY BAN MTTQ VIỆT NAM THÀNH PHỐ HÀ NỘI"
+            );
+            assert_eq!(
+                doc.header.issuing_body,
+                "ỦY BAN MTTQ VIỆT NAM PHƯỜNG BA ĐÌNH"
+            );
         }
 
         // Personal data never leaves, whoever drafts (the leader may see it in the UI).
         let json = serde_json::to_string(&doc).unwrap();
         for secret in ["345 678", "0912", "654.321", "hoa.nguyen@", "001190012345"] {
-            assert!(!json.contains(secret), "{secret} leaked into {unit}'s draft");
+            assert!(
+                !json.contains(secret),
+                "{secret} leaked into {unit}'s draft"
+            );
         }
         assert!(json.contains("[SĐT]"), "no quote in {unit}'s draft");
 
         // The rumour from three wards, as one matter, in the city's section III.
         let s3 = &doc.sections[2];
-        let quotes: Vec<&Block> = s3.blocks.iter().filter(|b| matches!(b, Block::Quote { .. })).collect();
+        let quotes: Vec<&Block> = s3
+            .blocks
+            .iter()
+            .filter(|b| matches!(b, Block::Quote { .. }))
+            .collect();
         if unit == CITY {
             assert_eq!(quotes.len(), 1, "{:?}", s3.blocks);
-            let Block::Quote { text, attribution, .. } = quotes[0] else { unreachable!() };
+            let Block::Quote {
+                text, attribution, ..
+            } = quotes[0]
+            else {
+                unreachable!()
+            };
             assert!(text.starts_with("Tin đồn"), "{text}");
-            assert!(attribution.contains("3 ý kiến") && attribution.contains("3 đơn vị"), "{attribution}");
+            assert!(
+                attribution.contains("3 ý kiến") && attribution.contains("3 đơn vị"),
+                "{attribution}"
+            );
         }
         // Proposals, counted once per wording.
         let s5 = serde_json::to_string(&doc.sections[4]).unwrap();
@@ -373,15 +439,29 @@ async fn figures_equal_the_dashboard(t: &TestDb) {
 
     // The previous period of the draft is the dashboard's (the same length, just before).
     let w = Period::parse("2026-11-16..2026-11-30").unwrap();
-    let doc = draft(s, Some(&leader), &DraftRequest::new(CITY, w.clone(), Lang::En, today))
+    let doc = draft(
+        s,
+        Some(&leader),
+        &DraftRequest::new(CITY, w.clone(), Lang::En, today),
+    )
+    .await
+    .unwrap();
+    let d = s
+        .dashboard(&leader, &dashboard_query(CITY, &w))
         .await
         .unwrap();
-    let d = s.dashboard(&leader, &dashboard_query(CITY, &w)).await.unwrap();
-    let prev = Period { from: d.previous_from, to: d.from, ..w.clone() };
+    let prev = Period {
+        from: d.previous_from,
+        to: d.from,
+        ..w.clone()
+    };
     let href = Links::new(CITY, &prev).items(&[]);
     assert!(
-        runs(&doc).iter().any(|r| r.href.as_deref() == Some(href.as_str())
-            && r.text.ends_with(&format!(": {} opinions", d.items.previous))),
+        runs(&doc)
+            .iter()
+            .any(|r| r.href.as_deref() == Some(href.as_str())
+                && r.text
+                    .ends_with(&format!(": {} opinions", d.items.previous))),
         "{href}"
     );
     assert_eq!(doc.kind_title, "REPORT");
@@ -392,9 +472,13 @@ async fn figures_equal_the_dashboard(t: &TestDb) {
     assert_eq!(done.header.place_date, "Hà Nội, 4 January 2027");
     assert!(done.header.draft_mark.is_empty());
     assert_eq!(done.sections, doc.sections);
-    let vi = draft(s, Some(&leader), &DraftRequest::new(WARD, period.clone(), Lang::Vi, today))
-        .await
-        .unwrap();
+    let vi = draft(
+        s,
+        Some(&leader),
+        &DraftRequest::new(WARD, period.clone(), Lang::Vi, today),
+    )
+    .await
+    .unwrap();
     let done = finalize(&vi, "05/BC-MTTQ-BTT", day(2027, 1, 4));
     assert_eq!(done.header.number, "Số: 05/BC-MTTQ-BTT");
     assert_eq!(done.header.place_date, "Hà Nội, ngày 04 tháng 01 năm 2027");
@@ -419,7 +503,11 @@ async fn figures_equal_the_dashboard(t: &TestDb) {
         .await
         .expect("flash");
     assert_eq!(flash.kind_title, "BÁO CÁO NHANH");
-    assert!(flash.summary.contains("Tin đồn thu hồi đất"), "{}", flash.summary);
+    assert!(
+        flash.summary.contains("Tin đồn thu hồi đất"),
+        "{}",
+        flash.summary
+    );
     assert_eq!(fp.kind, ykien_store::ReportKind::Flash);
     assert_eq!(fp.first_day(), day(2026, 11, 20));
     assert_eq!(fp.last_day(), today);
@@ -437,15 +525,29 @@ async fn out_of_scope_is_not_found(t: &TestDb) {
     let period = Period::parse("2026-11").unwrap();
     let today = day(2026, 12, 5);
     // Its own ward drafts, with the city above it in the header.
-    let own = draft(s, Some(&ward_officer), &DraftRequest::new(WARD, period.clone(), Lang::Vi, today))
-        .await
-        .expect("own ward");
-    assert_eq!(own.header.superior_body, "ỦY BAN MTTQ VIỆT NAM THÀNH PHỐ HÀ NỘI");
+    let own = draft(
+        s,
+        Some(&ward_officer),
+        &DraftRequest::new(WARD, period.clone(), Lang::Vi, today),
+    )
+    .await
+    .expect("own ward");
+    assert_eq!(
+        own.header.superior_body,
+        "ỦY BAN MTTQ VIỆT NAM THÀNH PHỐ HÀ NỘI"
+    );
     for unit in [OTHER, CITY, "99999", "001"] {
-        let e = draft(s, Some(&ward_officer), &DraftRequest::new(unit, period.clone(), Lang::Vi, today))
-            .await
-            .unwrap_err();
-        assert!(matches!(e, ReportError::Store(StoreError::NotFound)), "{unit}: {e:?}");
+        let e = draft(
+            s,
+            Some(&ward_officer),
+            &DraftRequest::new(unit, period.clone(), Lang::Vi, today),
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(e, ReportError::Store(StoreError::NotFound)),
+            "{unit}: {e:?}"
+        );
     }
     // The system (the CLI) drafts any unit.
     draft(s, None, &DraftRequest::new(OTHER, period, Lang::Vi, today))
@@ -483,6 +585,12 @@ on_both_backends!(figures_equal_the_dashboard, out_of_scope_is_not_found);
 #[test]
 fn periods_parse_from_the_command_line_forms() {
     assert_eq!(Period::parse("2026-11").unwrap().day_count(), 30);
-    assert!(matches!(Period::parse("2026-13"), Err(ReportError::Period(_))));
-    assert!(matches!(Period::parse("2026-W60"), Err(ReportError::Period(_))));
+    assert!(matches!(
+        Period::parse("2026-13"),
+        Err(ReportError::Period(_))
+    ));
+    assert!(matches!(
+        Period::parse("2026-W60"),
+        Err(ReportError::Period(_))
+    ));
 }

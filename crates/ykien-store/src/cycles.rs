@@ -532,7 +532,11 @@ impl Store {
 
     /// The actor's own status in a period (any role; meaningful for collaborators). Only
     /// items filed within the actor's subtree count, like every read.
-    pub async fn my_cycle(&self, actor: &Actor, period: &CyclePeriod) -> Result<MyCycle, StoreError> {
+    pub async fn my_cycle(
+        &self,
+        actor: &Actor,
+        period: &CyclePeriod,
+    ) -> Result<MyCycle, StoreError> {
         let (lo, hi) = actor.scope().range();
         let row: (i64, i64, Option<i64>, Option<i64>) = db!(self, |pool| {
             sqlx::query_as(concat!(
@@ -625,12 +629,13 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let gone = db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let n = sqlx::query("DELETE FROM cycle_declarations WHERE user_id = $1 AND period = $2")
-                .bind(actor.user_id)
-                .bind(&period.key)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+            let n =
+                sqlx::query("DELETE FROM cycle_declarations WHERE user_id = $1 AND period = $2")
+                    .bind(actor.user_id)
+                    .bind(&period.key)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
             if n > 0 {
                 audit!(
                     tx,
@@ -690,9 +695,8 @@ impl Store {
         let mut out = Vec::new();
         for chunk in item_ids.chunks(500) {
             let mut found: Vec<i64> = db!(self, |pool| {
-                let mut qb = sqlx::QueryBuilder::new(
-                    "SELECT item_id FROM flash_reports WHERE item_id IN (",
-                );
+                let mut qb =
+                    sqlx::QueryBuilder::new("SELECT item_id FROM flash_reports WHERE item_id IN (");
                 let mut sep = qb.separated(", ");
                 for id in chunk {
                     sep.push_bind(*id);
@@ -827,7 +831,7 @@ impl Store {
     }
 
     /// Records the outcome of a claimed reminder: `Ok` sent, `Err(reason)` failed (tried again
-/// after [`RETRY_AFTER_SECS`]; `permanent` failures are not: attempts are used up).
+    /// after [`RETRY_AFTER_SECS`]; `permanent` failures are not: attempts are used up).
     pub async fn finish_reminder(
         &self,
         claim_id: i64,

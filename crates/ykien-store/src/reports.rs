@@ -327,7 +327,9 @@ impl Store {
         let title = clean_title(&new.title)?;
         check_body(&new.body)?;
         if new.to <= new.from {
-            return Err(StoreError::invalid("a report's period must end after it starts"));
+            return Err(StoreError::invalid(
+                "a report's period must end after it starts",
+            ));
         }
         match (new.kind, new.case_id) {
             (ReportKind::Flash, None) => {
@@ -342,9 +344,7 @@ impl Store {
                 })?;
             }
             (_, Some(_)) => {
-                return Err(StoreError::invalid(
-                    "only a flash report is about one case",
-                ));
+                return Err(StoreError::invalid("only a flash report is about one case"));
             }
             (_, None) => {}
         }
@@ -420,7 +420,11 @@ impl Store {
         } else {
             ykien_core::Scope::at(&root).range()
         };
-        let limit = i64::from(if filter.limit == 0 { 100 } else { filter.limit.min(10_000) });
+        let limit = i64::from(if filter.limit == 0 {
+            100
+        } else {
+            filter.limit.min(10_000)
+        });
         let status = filter.status.map(ReportStatus::as_str);
         let kind = filter.kind.map(ReportKind::as_str);
         let rows: Vec<ReportDb> = db!(self, |pool| {
@@ -486,7 +490,9 @@ impl Store {
                 tx.rollback().await?;
                 return Err(match status.as_deref() {
                     None => StoreError::NotFound,
-                    Some("issued") => StoreError::conflict("the report is issued and can no longer change"),
+                    Some("issued") => {
+                        StoreError::conflict("the report is issued and can no longer change")
+                    }
                     Some(_) => StoreError::conflict(
                         "the draft was changed by someone else since it was opened; reload it",
                     ),
@@ -653,7 +659,10 @@ impl Store {
         unit: &str,
         year: i32,
     ) -> Result<Vec<RegisterEntry>, StoreError> {
-        let u = self.unit_raw(unit.trim()).await?.ok_or(StoreError::NotFound)?;
+        let u = self
+            .unit_raw(unit.trim())
+            .await?
+            .ok_or(StoreError::NotFound)?;
         may_read(actor, &u.path)?;
         let rows: Vec<RegisterDb> = db!(self, |pool| {
             sqlx::query_as(

@@ -73,13 +73,18 @@ fn docx_text(bytes: &[u8]) -> String {
         match v {
             serde_json::Value::Object(m) => {
                 if m.get("type").and_then(|t| t.as_str()) == Some("text")
-                    && let Some(t) = m.get("data").and_then(|d| d.get("text")).and_then(|t| t.as_str())
+                    && let Some(t) = m
+                        .get("data")
+                        .and_then(|d| d.get("text"))
+                        .and_then(|t| t.as_str())
                 {
                     out.push_str(t);
                 }
                 for (k, x) in m {
                     walk(x, out);
-                    if k == "children" && m.get("type").and_then(|t| t.as_str()) == Some("paragraph") {
+                    if k == "children"
+                        && m.get("type").and_then(|t| t.as_str()) == Some("paragraph")
+                    {
                         out.push('\n');
                     }
                 }
@@ -92,12 +97,9 @@ fn docx_text(bytes: &[u8]) -> String {
     out
 }
 
-/// Lines with their runs of spaces collapsed (pdftotext lays text out with spaces).
+/// Every run of white space as one space: a PDF wraps lines where the page ends them.
 fn squeeze(s: &str) -> String {
-    s.lines()
-        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-        .collect::<Vec<_>>()
-        .join("\n")
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// 1.234: thousands grouped with dots, the Vietnamese way.
@@ -151,7 +153,11 @@ async fn monthly_reports_in_three_formats_match_the_dashboard() {
         .unwrap()
         .unit
         .clone();
-    assert!(city.items.current > 20, "the demo month has {} items", city.items.current);
+    assert!(
+        city.items.current > 20,
+        "the demo month has {} items",
+        city.items.current
+    );
     for (unit, issuing) in [
         ("01", "BAN THƯỜNG TRỰC".to_string()),
         (
@@ -164,7 +170,10 @@ async fn monthly_reports_in_three_formats_match_the_dashboard() {
             .await
             .unwrap();
         let total = format!("{} ý kiến", vi_int(dash.items.current));
-        let title = format!("Tình hình dư luận xã hội {}", period.label(ykien_report::Lang::Vi));
+        let title = format!(
+            "Tình hình dư luận xã hội {}",
+            period.label(ykien_report::Lang::Vi)
+        );
         let must = |text: &str, what: &str| {
             let text = squeeze(text);
             for s in [
@@ -208,7 +217,10 @@ async fn monthly_reports_in_three_formats_match_the_dashboard() {
             match ext {
                 "html" => {
                     let html = String::from_utf8(bytes).unwrap();
-                    assert!(html.contains("<html") || html.contains("<!doctype"), "standalone");
+                    assert!(
+                        html.contains("<html") || html.contains("<!doctype"),
+                        "standalone"
+                    );
                     // Figures link back to their items.
                     let link = format!("/items?unit={unit}&amp;from=");
                     assert!(html.contains(&link), "no item links in the HTML");
@@ -219,14 +231,20 @@ async fn monthly_reports_in_three_formats_match_the_dashboard() {
                     assert!(bytes.starts_with(b"%PDF"), "not a PDF");
                     if with_poppler {
                         let t = Command::new("pdftotext")
-                            .args(["-layout", file.to_str().unwrap(), "-"])
+                            .args([file.to_str().unwrap(), "-"])
                             .output()
                             .unwrap();
                         assert!(t.status.success());
                         must(&String::from_utf8_lossy(&t.stdout), "PDF");
                         let png = out.join(format!("report-{unit}-{code}"));
                         let r = Command::new("pdftoppm")
-                            .args(["-r", "60", "-png", file.to_str().unwrap(), png.to_str().unwrap()])
+                            .args([
+                                "-r",
+                                "60",
+                                "-png",
+                                file.to_str().unwrap(),
+                                png.to_str().unwrap(),
+                            ])
                             .status()
                             .unwrap();
                         assert!(r.success());
@@ -261,38 +279,110 @@ async fn monthly_reports_in_three_formats_match_the_dashboard() {
     let id = case.case.id.to_string();
     for ext in ["docx", "pdf"] {
         let file = out.join(format!("flash-{id}.{ext}"));
-        ok(&ykien(&d, &["report", "--case", &id, "--date", "2026-12-05", "-o", file.to_str().unwrap()]));
+        ok(&ykien(
+            &d,
+            &[
+                "report",
+                "--case",
+                &id,
+                "--date",
+                "2026-12-05",
+                "-o",
+                file.to_str().unwrap(),
+            ],
+        ));
         let bytes = std::fs::read(&file).unwrap();
         if ext == "docx" {
             let t = docx_text(&bytes);
-            assert!(t.contains("BÁO CÁO NHANH") && t.contains("Tin đồn thu hồi đất"), "{t}");
+            assert!(
+                t.contains("BÁO CÁO NHANH") && t.contains("Tin đồn thu hồi đất"),
+                "{t}"
+            );
             assert!(t.contains("3 ý kiến"), "{t}");
         } else if with_poppler {
             let png = out.join(format!("flash-{id}"));
             Command::new("pdftoppm")
-                .args(["-r", "60", "-png", file.to_str().unwrap(), png.to_str().unwrap()])
+                .args([
+                    "-r",
+                    "60",
+                    "-png",
+                    file.to_str().unwrap(),
+                    png.to_str().unwrap(),
+                ])
                 .status()
                 .unwrap();
         }
     }
 
+    // Issued twice: the register gives 01 then 02, the file is numbered and no longer a draft.
+    for n in ["01", "02"] {
+        let file = out.join(format!("issued-{n}.docx"));
+        let err = ok(&ykien(
+            &d,
+            &[
+                "report",
+                "--unit",
+                "01",
+                "--period",
+                &code,
+                "--date",
+                "2026-12-05",
+                "--issue",
+                "-o",
+                file.to_str().unwrap(),
+            ],
+        ));
+        let symbol = format!("{n}/BC-MTTQ-BTT");
+        assert!(err.contains(&symbol), "{err}");
+        let t = docx_text(&std::fs::read(&file).unwrap());
+        assert!(squeeze(&t).contains(&format!("Số: {symbol}")), "{t}");
+        assert!(!t.contains("DỰ THẢO"), "an issued report is no draft");
+    }
+    let register = store.register(None, "01", 2026).await.unwrap();
+    assert_eq!(register.len(), 2);
+
     // Bad input: exit code 2, a clear message, no file.
     let nofile = out.join("never.docx");
     for (args, says) in [
-        (vec!["report", "--unit", "99999", "--period", &code], "unknown unit"),
-        (vec!["report", "--unit", "01", "--period", "2026-13"], "2026-13"),
-        (vec!["report", "--unit", "01", "--period", "2026-W60"], "week"),
+        (
+            vec!["report", "--unit", "99999", "--period", &code],
+            "unknown unit",
+        ),
+        (
+            vec!["report", "--unit", "01", "--period", "2026-13"],
+            "2026-13",
+        ),
+        (
+            vec!["report", "--unit", "01", "--period", "2026-W60"],
+            "week",
+        ),
         (vec!["report", "--case", "999999"], "no case"),
     ] {
         let mut a = args.clone();
         a.extend(["-o", nofile.to_str().unwrap()]);
         let o = ykien(&d, &a);
-        assert_eq!(o.status.code(), Some(2), "{a:?}: {}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{a:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(err.contains(says), "{a:?}: {err}");
         assert!(!nofile.exists());
     }
-    let o = ykien(&d, &["report", "--unit", "01", "--period", &code, "-o", "report.odt"]);
+    let o = ykien(
+        &d,
+        &[
+            "report",
+            "--unit",
+            "01",
+            "--period",
+            &code,
+            "-o",
+            "report.odt",
+        ],
+    );
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--format"));
     store.close().await;

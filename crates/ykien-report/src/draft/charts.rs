@@ -1,8 +1,6 @@
 //! The dashboard's charts (ykien-charts) drawn from the same figures for the report, with
 //! the report's words, as `Block::Chart`s whose tables link each row to its items.
-use ykien_charts::{
-    BarRow, Bars, Chart, Meta, SentimentBars, SentimentRow, Step, TimeSeries, num,
-};
+use ykien_charts::{BarRow, Bars, Chart, Meta, SentimentBars, SentimentRow, Step, TimeSeries, num};
 use ykien_docs::{Block, Cell, Column, Table};
 use ykien_store::{Change, Dashboard};
 
@@ -118,7 +116,11 @@ pub fn bars(
 /// The shares of each sentiment, this period and the previous one.
 pub fn sentiment(neg: Change, neu: Change, pos: Change, lang: Lang) -> Block {
     let w = words(lang);
-    let rows = if neg.current + neu.current + pos.current + neg.previous + neu.previous
+    let rows = if neg.current
+        + neu.current
+        + pos.current
+        + neg.previous
+        + neu.previous
         + pos.previous
         == 0
     {

@@ -97,8 +97,7 @@ fn contains_words(hay: &str, needle: &str) -> bool {
         let b = a + needle.len();
         let before = hay[..a].chars().next_back();
         let after = hay[b..].chars().next();
-        if !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
-        {
+        if !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric) {
             return true;
         }
         start = a + needle.len().max(1);
@@ -193,7 +192,10 @@ pub fn quote(i: &Item, w: &Words) -> Quote {
         attribution: w
             .quote_attribution
             .replace("{unit}", &i.unit_name)
-            .replace("{date}", &local_day(heard_at(i)).format("%d/%m/%Y").to_string())
+            .replace(
+                "{date}",
+                &local_day(heard_at(i)).format("%d/%m/%Y").to_string(),
+            )
             .replace("{channel}", &w.channel(&i.channel)),
         href: format!("/items/{}", i.id),
     }
@@ -205,7 +207,10 @@ pub fn representative<'a>(items: impl Iterator<Item = &'a Item>, n: usize) -> Ve
     let mut pool: Vec<&Item> = items.collect();
     pool.sort_by_key(|i| {
         (
-            i.report.quotes.as_deref().is_none_or(|q| q.trim().is_empty()),
+            i.report
+                .quotes
+                .as_deref()
+                .is_none_or(|q| q.trim().is_empty()),
             std::cmp::Reverse(heard_at(i)),
             i.id,
         )
@@ -361,7 +366,10 @@ mod tests {
             Some("cải chính")
         );
         // Written without diacritics: compared folded.
-        assert_eq!(rumour_marker("nghe noi co tin don thu hoi dat"), Some("tin đồn"));
+        assert_eq!(
+            rumour_marker("nghe noi co tin don thu hoi dat"),
+            Some("tin đồn")
+        );
         // Folded "tin gia" is also "thông tin giá": with diacritics, no match.
         assert_eq!(rumour_marker("Thông tin giá cả hàng hóa ổn định"), None);
         assert_eq!(rumour_marker("Đây là tin giả!"), Some("tin giả"));

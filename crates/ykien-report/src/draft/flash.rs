@@ -175,12 +175,10 @@ pub async fn draft_flash_on(
                 TimelineEvent::Assigned { to } => {
                     w.ev_assigned.replace("{to}", to.as_deref().unwrap_or("—"))
                 }
-                TimelineEvent::Comment { body, reply } => (if *reply {
-                    w.ev_reply
-                } else {
-                    w.ev_comment
-                })
-                .replace("{body}", &evidence::excerpt(&clean(body), 300)),
+                TimelineEvent::Comment { body, reply } => {
+                    (if *reply { w.ev_reply } else { w.ev_comment })
+                        .replace("{body}", &evidence::excerpt(&clean(body), 300))
+                }
                 TimelineEvent::ItemsAdded { items } => {
                     w.ev_items.replace("{n}", &f.ops(items.len() as u64))
                 }
@@ -197,7 +195,7 @@ pub async fn draft_flash_on(
                 TimelineEvent::Other { action } => w.ev_other.replace("{action}", action),
             };
             vec![Run::plain(format!(
-                "- {}: {what}",
+                "{}: {what}",
                 (e.at + Duration::hours(7)).format("%d/%m/%Y %H:%M")
             ))]
         })
@@ -216,7 +214,7 @@ pub async fn draft_flash_on(
                 .iter()
                 .map(|p| {
                     vec![
-                        Run::plain(format!("- {}", p.text)),
+                        Run::plain(p.text.clone()),
                         Run::link(
                             w.s5_proposal.replace("{n}", &f.ops(p.count as u64)),
                             format!("/items/{}", p.item),

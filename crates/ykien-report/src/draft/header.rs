@@ -57,7 +57,10 @@ fn committee(w: &Words, name: &str) -> String {
 pub fn header(issuer: &Issuer, today: NaiveDate, lang: Lang) -> Header {
     let w = words(lang);
     let (superior_body, issuing_body) = match &issuer.parent {
-        None => (committee(w, &issuer.unit.name), w.standing_board.to_string()),
+        None => (
+            committee(w, &issuer.unit.name),
+            w.standing_board.to_string(),
+        ),
         Some(p) => (committee(w, &p.name), committee(w, &issuer.unit.name)),
     };
     Header {
@@ -78,7 +81,10 @@ pub fn recipients(issuer: &Issuer, lang: Lang) -> Recipients {
         Some(p) => w
             .recipients_lower
             .iter()
-            .map(|s| s.replace("{parent}", &p.name).replace("{unit}", &issuer.unit.name))
+            .map(|s| {
+                s.replace("{parent}", &p.name)
+                    .replace("{unit}", &issuer.unit.name)
+            })
             .collect(),
     };
     entries.push(w.archive.to_string());
@@ -99,7 +105,9 @@ pub fn signature(signer: &str, lang: Lang) -> Signature {
 
 /// The language a header was written in (a finished document carries no other trace).
 pub fn lang_of(h: &Header) -> Lang {
-    if h.number.starts_with(words(Lang::En).number.split('{').next().unwrap_or("No.")) {
+    if h.number
+        .starts_with(words(Lang::En).number.split('{').next().unwrap_or("No."))
+    {
         Lang::En
     } else {
         Lang::Vi
@@ -116,11 +124,26 @@ mod tests {
 
     #[test]
     fn dates_take_leading_zeros_as_the_decree_says() {
-        assert_eq!(place_date(d(2026, 12, 5), Lang::Vi), "Hà Nội, ngày 05 tháng 12 năm 2026");
-        assert_eq!(place_date(d(2026, 1, 5), Lang::Vi), "Hà Nội, ngày 05 tháng 01 năm 2026");
-        assert_eq!(place_date(d(2026, 2, 15), Lang::Vi), "Hà Nội, ngày 15 tháng 02 năm 2026");
-        assert_eq!(place_date(d(2026, 3, 15), Lang::Vi), "Hà Nội, ngày 15 tháng 3 năm 2026");
-        assert_eq!(place_date(d(2026, 12, 5), Lang::En), "Hà Nội, 5 December 2026");
+        assert_eq!(
+            place_date(d(2026, 12, 5), Lang::Vi),
+            "Hà Nội, ngày 05 tháng 12 năm 2026"
+        );
+        assert_eq!(
+            place_date(d(2026, 1, 5), Lang::Vi),
+            "Hà Nội, ngày 05 tháng 01 năm 2026"
+        );
+        assert_eq!(
+            place_date(d(2026, 2, 15), Lang::Vi),
+            "Hà Nội, ngày 15 tháng 02 năm 2026"
+        );
+        assert_eq!(
+            place_date(d(2026, 3, 15), Lang::Vi),
+            "Hà Nội, ngày 15 tháng 3 năm 2026"
+        );
+        assert_eq!(
+            place_date(d(2026, 12, 5), Lang::En),
+            "Hà Nội, 5 December 2026"
+        );
         assert_eq!(blank_number(Lang::Vi), "Số:      /BC-MTTQ-BTT");
     }
 }

@@ -55,8 +55,8 @@ use ykien_store::{
 use crate::ReportError;
 use crate::period::{HANOI_OFFSET_SECS, Period, local_day};
 use evidence::{Quote, clean, excerpt, heard_at, quote, representative};
-use header::Issuer;
 pub use flash::{draft_flash, draft_flash_on};
+use header::Issuer;
 pub use words::{Lang, Words, words};
 
 /// How many open cases the report lists (the counts cover them all).
@@ -85,8 +85,9 @@ pub struct DraftRequest {
     pub today: NaiveDate,
     /// The signer's name; empty leaves the space for the hand signature only.
     pub signer: String,
-    /// HOOK (reporting cycles): add the collaborators' completion for a monthly period from
-    /// `Store::cycle_completion`. Off by default until the store implements it.
+    /// Add the collaborators' reporting completion of a monthly period (from
+    /// `Store::cycle_completion`) to the general situation; on by default. Left out, with a
+    /// warning in the log, when the actor may not read the roster.
     pub completion: bool,
 }
 
@@ -98,7 +99,7 @@ impl DraftRequest {
             lang,
             today,
             signer: String::new(),
-            completion: false,
+            completion: true,
         }
     }
 }
@@ -220,6 +221,21 @@ fn fill(template: &str, vars: &[(&str, Run)]) -> Vec<Run> {
     out
 }
 
+/// Runs of `template` with its `{list}` replaced by several runs.
+fn fill_list(template: &str, list: &[Run]) -> Vec<Run> {
+    const MARK: &str = "\u{0}";
+    fill(template, &[("list", Run::plain(MARK))])
+        .into_iter()
+        .flat_map(|r| {
+            if r.text == MARK {
+                list.to_vec()
+            } else {
+                vec![r]
+            }
+        })
+        .collect()
+}
+
 fn para(runs: Vec<Run>) -> Block {
     Block::Paragraph { runs }
 }
@@ -268,12 +284,17 @@ impl Fmt {
             .map(|p| ykien_charts::num::percent(p.abs(), 0, self.lang.charts()));
         match (d, p) {
             (0, _) => self.w.same.to_string(),
-            (d, Some(p)) if d > 0 => self.w.up.replace("{d}", &n).replace("{p}", &format!("+{p}")),
+            (d, Some(p)) if d > 0 => self
+                .w
+                .up
+                .replace("{d}", &n)
+                .replace("{p}", &format!("+{p}")),
             (d, None) if d > 0 => self.w.up_no_percent.replace("{d}", &n),
-            (_, p) => self.w.down.replace("{d}", &n).replace(
-                "{p}",
-                &format!("\u{2212}{}", p.unwrap_or_default()),
-            ),
+            (_, p) => self
+                .w
+                .down
+                .replace("{d}", &n)
+                .replace("{p}", &format!("\u{2212}{}", p.unwrap_or_default())),
         }
     }
 
@@ -456,7 +477,12 @@ pub async fn draft(
 
         // Channels.
         let mut list: Vec<Run> = Vec::new();
-        for (i, k) in d.channels.iter().filter(|k| k.count.current > 0).enumerate() {
+        for (i, k) in d
+            .channels
+            .iter()
+            .filter(|k| k.count.current > 0)
+            .enumerate()
+        {
             if i > 0 {
                 list.push(Run::plain("; "));
             }
@@ -466,15 +492,18 @@ pub async fn draft(
                 links.items(&[("channel", &k.key)]),
             ));
         }
-        preamble.push(para(fill(w.general_channels, &[("list", Run::plain(""))]).into_iter().flat_map(|r| {
-            if r.text.is_empty() { list.clone() } else { vec![r] }
-        }).collect()));
+        preamble.push(para(fill_list(w.general_channels, &list)));
 
-        // Units below.
-        if !d.children.is_empty() {
-            let mut ranked: Vec<&ykien_store::ChildFigures> =
-                d.children.iter().filter(|c| c.items.current > 0).collect();
-            ranked.sort_by(|a, b| b.items.current.cmp(&a.items.current).then(a.unit.code.cmp(&b.unit.code)));
+        // Units below (none for a ward whose areas hear nothing yet: the ward is the place).
+        let mut ranked: Vec<&ykien_store::ChildFigures> =
+            d.children.iter().filter(|c| c.items.current > 0).collect();
+        if !ranked.is_empty() {
+            ranked.sort_by(|a, b| {
+                b.items
+                    .current
+                    .cmp(&a.items.current)
+                    .then(a.unit.code.cmp(&b.unit.code))
+            });
             let mut list: Vec<Run> = Vec::new();
             for (i, c) in ranked.iter().take(5).enumerate() {
                 if i > 0 {
@@ -490,12 +519,7 @@ pub async fn draft(
                 .general_units
                 .replace("{k}", &f.int(ranked.len() as u64))
                 .replace("{m}", &f.int(d.children.len() as u64));
-            let mut runs = fill(&t, &[("list", Run::plain("\u{0}"))]);
-            runs = runs
-                .into_iter()
-                .flat_map(|r| if r.text == "\u{0}" { list.clone() } else { vec![r] })
-                .collect();
-            preamble.push(para(runs));
+            preamble.push(para(fill_list(&t, &list)));
             if d.direct.current > 0 {
                 preamble.push(text(
                     w.general_direct
@@ -513,11 +537,12 @@ pub async fn draft(
             w.general_hidden.replace("{n}", &f.int(d.hidden.current)),
         ));
     }
-    // HOOK (reporting cycles): the collaborators' completion, from the store's cycles API.
+    // The collaborators' completion, from the reporting cycles (monthly).
     if req.completion && period.kind == ykien_store::ReportKind::Month {
         let first = period.first_day();
         if let Some(cp) = CyclePeriod::month(first.year(), first.month()) {
             match store.cycle_completion(actor, &unit_id, &cp).await {
+                Ok(c) if c.unit.collaborators == 0 => {}
                 Ok(c) => preamble.push(text(
                     w.general_completion
                         .replace("{done}", &f.int(u64::try_from(c.unit.done).unwrap_or(0)))
@@ -568,7 +593,13 @@ pub async fn draft(
                     )
                 })
                 .collect();
-            preamble.push(charts::bars("report-units", w.chart_units, w.unit, &rows, lang));
+            preamble.push(charts::bars(
+                "report-units",
+                w.chart_units,
+                w.unit,
+                &rows,
+                lang,
+            ));
         }
     }
 
@@ -590,16 +621,15 @@ pub async fn draft(
                 w.s1_topic_share,
                 &[
                     ("topic", Run::plain(topic_name(t))),
-                    ("n", Run::link(f.ops(c.current), links.items(&[("topic", t)]))),
+                    (
+                        "n",
+                        Run::link(f.ops(c.current), links.items(&[("topic", t)])),
+                    ),
                     ("share", Run::plain(f.pct(c.current, d.items.current))),
                 ],
             ));
         }
-        let runs = fill(w.s1_intro, &[("list", Run::plain("\u{0}"))])
-            .into_iter()
-            .flat_map(|r| if r.text == "\u{0}" { list.clone() } else { vec![r] })
-            .collect();
-        s1.blocks.push(para(runs));
+        s1.blocks.push(para(fill_list(w.s1_intro, &list)));
         let rows: Vec<(String, Change, Option<String>)> = d
             .topics
             .iter()
@@ -613,8 +643,13 @@ pub async fn draft(
                 )
             })
             .collect();
-        s1.blocks
-            .push(charts::bars("report-topics", w.chart_topics, w.topic, &rows, lang));
+        s1.blocks.push(charts::bars(
+            "report-topics",
+            w.chart_topics,
+            w.topic,
+            &rows,
+            lang,
+        ));
 
         let (neg, neu, pos) = (
             sentiment_of(&d, "negative"),
@@ -625,7 +660,8 @@ pub async fn draft(
         let rated_before = neg.previous + neu.previous + pos.previous;
         if rated_now > 0 {
             let share_now = neg.current as f64 / rated_now as f64;
-            let share_before = (rated_before > 0).then(|| neg.previous as f64 / rated_before as f64);
+            let share_before =
+                (rated_before > 0).then(|| neg.previous as f64 / rated_before as f64);
             let trend = match share_before {
                 Some(b) if share_now - b > 0.01 => w.share_up,
                 Some(b) if b - share_now > 0.01 => w.share_down,
@@ -636,7 +672,10 @@ pub async fn draft(
                 &[
                     (
                         "neg",
-                        Run::link(f.ops(neg.current), links.items(&[("sentiment", "negative")])),
+                        Run::link(
+                            f.ops(neg.current),
+                            links.items(&[("sentiment", "negative")]),
+                        ),
                     ),
                     ("negp", Run::plain(f.pct(neg.current, rated_now))),
                     (
@@ -645,7 +684,10 @@ pub async fn draft(
                     ),
                     (
                         "pos",
-                        Run::link(f.int(pos.current), links.items(&[("sentiment", "positive")])),
+                        Run::link(
+                            f.int(pos.current),
+                            links.items(&[("sentiment", "positive")]),
+                        ),
                     ),
                     ("trend", Run::plain(trend)),
                     ("prevp", Run::plain(f.pct(neg.previous, rated_before))),
@@ -658,7 +700,10 @@ pub async fn draft(
             let mut blocks = vec![para(fill(
                 w.s1_topic_line,
                 &[
-                    ("n", Run::link(f.ops(c.current), links.items(&[("topic", t)]))),
+                    (
+                        "n",
+                        Run::link(f.ops(c.current), links.items(&[("topic", t)])),
+                    ),
                     ("change", Run::plain(f.change(c))),
                     (
                         "neg",
@@ -716,13 +761,18 @@ pub async fn draft(
             places.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.code.cmp(&b.0.code)));
             let scope = if places.is_empty() {
                 let locs = evidence::localities(
-                    items.iter().filter(|it| it.topic.as_deref() == Some(t.as_str())),
+                    items
+                        .iter()
+                        .filter(|it| it.topic.as_deref() == Some(t.as_str())),
                     3,
                 );
                 let named = if locs.is_empty() {
                     unit_name.clone()
                 } else {
-                    locs.iter().map(|(l, _)| l.clone()).collect::<Vec<_>>().join(", ")
+                    locs.iter()
+                        .map(|(l, _)| l.clone())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 };
                 w.s2_scope_one.replace("{places}", &named)
             } else {
@@ -747,10 +797,16 @@ pub async fn draft(
                             links.items(&[("topic", t), ("sentiment", "negative")]),
                         ),
                     ),
-                    ("n", Run::link(f.int(c.current), links.items(&[("topic", t)]))),
+                    (
+                        "n",
+                        Run::link(f.int(c.current), links.items(&[("topic", t)])),
+                    ),
                     ("share", Run::plain(f.pct(neg, c.current))),
                     ("scope", Run::plain(scope)),
-                    ("trend", Run::plain(w.s2_trend.replace("{change}", &f.change(c)))),
+                    (
+                        "trend",
+                        Run::plain(w.s2_trend.replace("{change}", &f.change(c))),
+                    ),
                 ],
             ));
         }
@@ -885,7 +941,7 @@ pub async fn draft(
                 .iter()
                 .map(|p| {
                     vec![
-                        Run::plain(format!("- {}", p.text)),
+                        Run::plain(p.text.clone()),
                         Run::link(
                             w.s5_proposal.replace("{n}", &f.ops(p.count as u64)),
                             format!("/items/{}", p.item),
@@ -917,7 +973,10 @@ pub async fn draft(
                     fill(
                         w.s5_forwarded_line,
                         &[
-                            ("title", Run::link(clean(&c.title), format!("/cases/{}", c.id))),
+                            (
+                                "title",
+                                Run::link(clean(&c.title), format!("/cases/{}", c.id)),
+                            ),
                             ("to", Run::plain(clean(&to))),
                             ("reference", Run::plain(reference)),
                         ],
@@ -1018,12 +1077,6 @@ pub fn finalize(doc: &Document, symbol: &str, issued_on: NaiveDate) -> Document 
     out
 }
 
-/// Items in the period as the report counts them: a check for callers and tests that the
-/// draft's total is the dashboard's.
-pub fn total_of(d: &Dashboard) -> u64 {
-    d.items.current
-}
-
 /// Items of a list, for the flash report: (first heard, last heard).
 pub(crate) fn span_of(items: &[Item]) -> Option<(NaiveDate, NaiveDate)> {
     let first = items.iter().map(heard_at).min()?;
@@ -1039,7 +1092,10 @@ mod tests {
     fn fill_puts_runs_in_place_of_keys_and_keeps_unknown_braces() {
         let r = fill(
             "Có {n} ý kiến {x} ({change}).",
-            &[("n", Run::link("5 ý kiến", "/items")), ("change", Run::plain("tăng"))],
+            &[
+                ("n", Run::link("5 ý kiến", "/items")),
+                ("change", Run::plain("tăng")),
+            ],
         );
         let texts: Vec<&str> = r.iter().map(|r| r.text.as_str()).collect();
         assert_eq!(texts, ["Có ", "5 ý kiến", " ý kiến {x} (", "tăng", ")."]);

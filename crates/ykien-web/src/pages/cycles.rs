@@ -412,7 +412,10 @@ pub async fn nothing_notable(
     let period = period_of(Some(&form.period))?;
     let store = &state.store;
     let code = if form.withdraw == "1" {
-        match store.withdraw_nothing_notable(&signed.actor, &period).await? {
+        match store
+            .withdraw_nothing_notable(&signed.actor, &period)
+            .await?
+        {
             true => "withdrawn",
             false => "nothing_to_withdraw",
         }

@@ -120,6 +120,9 @@ fn valid_client_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+// The reporting cycle's banner (issue 7) made it eight; a struct for them all would touch
+// every caller for no clarity gained.
+#[allow(clippy::too_many_arguments)]
 fn form_page(
     state: &AppState,
     tx: &Taxonomy,

@@ -99,4 +99,6 @@ on_both_backends!(
     // --- end reports ---
     // --- taxonomy ---
     taxonomy_pages::taxonomy_editor_checks_saves_activates_and_guards,
+    // --- reporting cycles (issue 7) ---
+    cycles_pages::cycles_are_declared_by_collaborators_and_followed_by_officers,
 );

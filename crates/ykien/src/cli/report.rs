@@ -59,7 +59,8 @@ pub struct ReportArgs {
     /// Makes figure links absolute in DOCX and PDF (e.g. https://ykien.example.vn)
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
-    /// Store the report and issue it: take the next number from the unit's register
+    /// Store the report and issue it: take the next number from the unit's register (for the
+    /// year of --date) and write the issued report, numbered and without the draft mark
     #[arg(long)]
     pub issue: bool,
 }
@@ -179,7 +180,12 @@ async fn issue(
         )
         .await
         .context("cannot store the report")?;
-    let issued_at = Utc::now();
+    // The register's year is the year printed on the report.
+    let issued_at = if local_day(Utc::now()) == today {
+        Utc::now()
+    } else {
+        ykien_report::period::local_midnight(today) + chrono::Duration::hours(9)
+    };
     let symbol_of = |n: i64| format!("{n:02}/BC-MTTQ-BTT");
     let body_of = |_n: i64, symbol: &str| {
         serde_json::to_string(&ykien_report::finalize(&doc, symbol, today)).unwrap_or_default()
@@ -216,8 +222,14 @@ mod tests {
 
     #[test]
     fn the_format_comes_from_the_flag_or_the_extension() {
-        assert_eq!(format_of(None, Path::new("a/b.DOCX")).unwrap(), Format::Docx);
-        assert_eq!(format_of(Some("pdf"), Path::new("x.bin")).unwrap(), Format::Pdf);
+        assert_eq!(
+            format_of(None, Path::new("a/b.DOCX")).unwrap(),
+            Format::Docx
+        );
+        assert_eq!(
+            format_of(Some("pdf"), Path::new("x.bin")).unwrap(),
+            Format::Pdf
+        );
         assert!(format_of(None, Path::new("report")).is_err());
         assert!(format_of(Some("odt"), Path::new("x.odt")).is_err());
     }

@@ -68,7 +68,10 @@ async fn report(t: &TestDb, by: &Actor, unit: &str, text: &str) -> i64 {
 pub async fn cycle_periods_follow_hanoi_months(_t: &TestDb) {
     let p = CyclePeriod::parse("2026-11").unwrap();
     assert_eq!(p.key, "2026-11");
-    assert_eq!(p.from, Utc.with_ymd_and_hms(2026, 10, 31, 17, 0, 0).unwrap());
+    assert_eq!(
+        p.from,
+        Utc.with_ymd_and_hms(2026, 10, 31, 17, 0, 0).unwrap()
+    );
     assert_eq!(p.to, Utc.with_ymd_and_hms(2026, 11, 30, 17, 0, 0).unwrap());
     assert_eq!(CyclePeriod::parse(" 2026-1 ").unwrap().key, "2026-01");
     for bad in ["2026-13", "2026-00", "2026", "tháng 11", "2026-11-01"] {
@@ -95,11 +98,29 @@ pub async fn cycle_roster_statuses_completion_and_scope(t: &TestDb) {
     let officer = t.actor(Role::Officer, WARD, "cy.officer@badinh.vn").await;
     let leader = t.actor(Role::Leader, WARD, "cy.leader@badinh.vn").await;
     let editor = t.actor(Role::Editor, WARD, "cy.editor@badinh.vn").await;
-    let other = t.actor(Role::Officer, SIBLING, "cy.officer@ngocha.vn").await;
+    let other = t
+        .actor(Role::Officer, SIBLING, "cy.officer@ngocha.vn")
+        .await;
     let city = t.actor(Role::Leader, "01", "cy.leader@hn.vn").await;
-    let an = collaborator(t, "Nguyễn Văn An", WARD, Some("mttq"), "an@badinh.vn", Some("0912345678")).await;
+    let an = collaborator(
+        t,
+        "Nguyễn Văn An",
+        WARD,
+        Some("mttq"),
+        "an@badinh.vn",
+        Some("0912345678"),
+    )
+    .await;
     let binh = collaborator(t, "Trần Thị Bình", WARD, None, "binh@badinh.vn", None).await;
-    let cuong = collaborator(t, "Lê Cường", SIBLING, Some("congdoan"), "cuong@ngocha.vn", None).await;
+    let cuong = collaborator(
+        t,
+        "Lê Cường",
+        SIBLING,
+        Some("congdoan"),
+        "cuong@ngocha.vn",
+        None,
+    )
+    .await;
     let gone = collaborator(t, "Đã nghỉ", WARD, Some("mttq"), "nghi@badinh.vn", None).await;
     s.set_disabled(None, gone.user_id, true).await.unwrap();
 
@@ -135,7 +156,10 @@ pub async fn cycle_roster_statuses_completion_and_scope(t: &TestDb) {
     assert!(!s.declare_nothing_notable(&binh, &period).await.unwrap());
     let e = s.declare_nothing_notable(&an, &period).await.unwrap_err();
     assert!(matches!(e, StoreError::Conflict { .. }), "{e:?}");
-    let e = s.declare_nothing_notable(&officer, &period).await.unwrap_err();
+    let e = s
+        .declare_nothing_notable(&officer, &period)
+        .await
+        .unwrap_err();
     assert!(matches!(e, StoreError::Forbidden { .. }), "{e:?}");
     let next = CyclePeriod::containing(period.to + chrono::Duration::days(1));
     let e = s.declare_nothing_notable(&cuong, &next).await.unwrap_err();
@@ -172,9 +196,15 @@ pub async fn cycle_roster_statuses_completion_and_scope(t: &TestDb) {
         (e_an.items, e_an.flash, e_an.status),
         (2, 1, CycleStatus::Reported)
     );
-    assert_eq!(e_an.member_org_name.as_deref(), Some("Mặt trận Tổ quốc Việt Nam"));
+    assert_eq!(
+        e_an.member_org_name.as_deref(),
+        Some("Mặt trận Tổ quốc Việt Nam")
+    );
     assert!(e_an.email.is_none() && e_an.phone.is_none());
-    let e_binh = roster.entries().find(|e| e.user_id == binh.user_id).unwrap();
+    let e_binh = roster
+        .entries()
+        .find(|e| e.user_id == binh.user_id)
+        .unwrap();
     assert_eq!(
         (e_binh.items, e_binh.status),
         (0, CycleStatus::NothingNotable)
@@ -194,7 +224,10 @@ pub async fn cycle_roster_statuses_completion_and_scope(t: &TestDb) {
     for (a, unit) in [(&other, WARD), (&officer, SIBLING), (&officer, "01")] {
         let e = s.cycle_roster(Some(a), unit, &period).await.unwrap_err();
         assert!(matches!(e, StoreError::NotFound), "{e:?}");
-        let e = s.cycle_completion(Some(a), unit, &period).await.unwrap_err();
+        let e = s
+            .cycle_completion(Some(a), unit, &period)
+            .await
+            .unwrap_err();
         assert!(matches!(e, StoreError::NotFound), "{e:?}");
     }
     for a in [&editor, &binh] {
@@ -203,15 +236,28 @@ pub async fn cycle_roster_statuses_completion_and_scope(t: &TestDb) {
     }
 
     // Completion for the city and its wards.
-    let c = s.cycle_completion(Some(&city), "01", &period).await.unwrap();
+    let c = s
+        .cycle_completion(Some(&city), "01", &period)
+        .await
+        .unwrap();
     assert_eq!(
-        (c.unit.collaborators, c.unit.done, c.unit.reported, c.unit.nothing_notable, c.unit.flash),
+        (
+            c.unit.collaborators,
+            c.unit.done,
+            c.unit.reported,
+            c.unit.nothing_notable,
+            c.unit.flash
+        ),
         (3, 2, 1, 1, 1)
     );
     let ward = c.children.iter().find(|u| u.unit.as_str() == WARD).unwrap();
     assert_eq!((ward.collaborators, ward.done), (2, 2));
     assert_eq!(ward.rate(), Some(1.0));
-    let sib = c.children.iter().find(|u| u.unit.as_str() == SIBLING).unwrap();
+    let sib = c
+        .children
+        .iter()
+        .find(|u| u.unit.as_str() == SIBLING)
+        .unwrap();
     assert_eq!((sib.collaborators, sib.done, sib.rate()), (1, 0, Some(0.0)));
     let empty = c
         .children
@@ -232,7 +278,10 @@ pub async fn cycle_roster_statuses_completion_and_scope(t: &TestDb) {
 
     // The collaborator's own view, and withdrawing a declaration.
     let mine = s.my_cycle(&an, &period).await.unwrap();
-    assert_eq!((mine.items, mine.flash, mine.status), (2, 1, CycleStatus::Reported));
+    assert_eq!(
+        (mine.items, mine.flash, mine.status),
+        (2, 1, CycleStatus::Reported)
+    );
     assert!(s.withdraw_nothing_notable(&binh, &period).await.unwrap());
     assert!(!s.withdraw_nothing_notable(&binh, &period).await.unwrap());
     assert_eq!(
@@ -253,7 +302,10 @@ pub async fn cycle_roster_statuses_completion_and_scope(t: &TestDb) {
             ("Lê Cường", Some("cuong@ngocha.vn"))
         ]
     );
-    let pending = s.cycle_pending(Some(&officer), WARD, &period).await.unwrap();
+    let pending = s
+        .cycle_pending(Some(&officer), WARD, &period)
+        .await
+        .unwrap();
     assert_eq!(pending.len(), 1);
     assert!(pending[0].email.is_none());
 }
@@ -261,7 +313,9 @@ pub async fn cycle_roster_statuses_completion_and_scope(t: &TestDb) {
 pub async fn cycle_reminders_go_once_and_failed_ones_are_retried(t: &TestDb) {
     let s = t.with_units().await;
     let officer = t.actor(Role::Officer, WARD, "rm.officer@badinh.vn").await;
-    let other = t.actor(Role::Officer, SIBLING, "rm.officer@ngocha.vn").await;
+    let other = t
+        .actor(Role::Officer, SIBLING, "rm.officer@ngocha.vn")
+        .await;
     let an = collaborator(t, "An", WARD, None, "an.rm@badinh.vn", None).await;
     let period = CyclePeriod::containing(Utc::now());
     let key = period.key.as_str();
@@ -306,7 +360,10 @@ pub async fn cycle_reminders_go_once_and_failed_ones_are_retried(t: &TestDb) {
         (an.user_id, Some("an.rm@badinh.vn"), "before", 1)
     );
     assert!(
-        s.claim_reminders(EMAIL_CHANNEL, 10).await.unwrap().is_empty(),
+        s.claim_reminders(EMAIL_CHANNEL, 10)
+            .await
+            .unwrap()
+            .is_empty(),
         "a claimed reminder is not claimed twice"
     );
     assert!(s.claim_reminders(APP_CHANNEL, 10).await.unwrap().is_empty());
@@ -315,7 +372,12 @@ pub async fn cycle_reminders_go_once_and_failed_ones_are_retried(t: &TestDb) {
     s.finish_reminder(c.id, Err("450 mailbox busy".into()), false)
         .await
         .unwrap();
-    assert!(s.claim_reminders(EMAIL_CHANNEL, 10).await.unwrap().is_empty());
+    assert!(
+        s.claim_reminders(EMAIL_CHANNEL, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     t.exec(&format!(
         "UPDATE cycle_reminders SET claimed_at = claimed_at - 100000 WHERE id = {}",
         c.id
@@ -334,24 +396,42 @@ pub async fn cycle_reminders_go_once_and_failed_ones_are_retried(t: &TestDb) {
         .await
         .unwrap();
     assert!(
-        s.claim_reminders(EMAIL_CHANNEL, 10).await.unwrap().is_empty(),
+        s.claim_reminders(EMAIL_CHANNEL, 10)
+            .await
+            .unwrap()
+            .is_empty(),
         "a sent reminder is never sent again"
     );
 
     // A permanent failure uses up the attempts.
     assert!(
-        s.book_reminder(an.user_id, key, "after", EMAIL_CHANNEL, Some(officer.user_id))
-            .await
-            .unwrap()
+        s.book_reminder(
+            an.user_id,
+            key,
+            "after",
+            EMAIL_CHANNEL,
+            Some(officer.user_id)
+        )
+        .await
+        .unwrap()
     );
-    let c = s.claim_reminders(EMAIL_CHANNEL, 10).await.unwrap().remove(0);
+    let c = s
+        .claim_reminders(EMAIL_CHANNEL, 10)
+        .await
+        .unwrap()
+        .remove(0);
     s.finish_reminder(c.id, Err("550 no such user".into()), true)
         .await
         .unwrap();
     t.exec("UPDATE cycle_reminders SET claimed_at = claimed_at - 100000")
         .await
         .unwrap();
-    assert!(s.claim_reminders(EMAIL_CHANNEL, 10).await.unwrap().is_empty());
+    assert!(
+        s.claim_reminders(EMAIL_CHANNEL, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let booked = s.reminders(Some(&an), an.user_id, key).await.unwrap();
     assert_eq!(booked.len(), 3);
     let after = booked.iter().find(|r| r.stage == "after").unwrap();
@@ -359,18 +439,31 @@ pub async fn cycle_reminders_go_once_and_failed_ones_are_retried(t: &TestDb) {
     assert_eq!(after.requested_by, Some(officer.user_id));
     assert!(after.sent_at.is_none() && after.error.is_some());
     assert_eq!(
-        s.reminders(Some(&officer), an.user_id, key).await.unwrap().len(),
+        s.reminders(Some(&officer), an.user_id, key)
+            .await
+            .unwrap()
+            .len(),
         3
     );
     assert!(matches!(
-        s.reminders(Some(&other), an.user_id, key).await.unwrap_err(),
+        s.reminders(Some(&other), an.user_id, key)
+            .await
+            .unwrap_err(),
         StoreError::NotFound
     ));
 
     // Two senders at once never take the same reminder.
     let mut users = Vec::new();
     for i in 0..20 {
-        let u = collaborator(t, &format!("CTV {i}"), WARD, None, &format!("ctv{i}.rm@badinh.vn"), None).await;
+        let u = collaborator(
+            t,
+            &format!("CTV {i}"),
+            WARD,
+            None,
+            &format!("ctv{i}.rm@badinh.vn"),
+            None,
+        )
+        .await;
         s.book_reminder(u.user_id, key, "before", EMAIL_CHANNEL, None)
             .await
             .unwrap();

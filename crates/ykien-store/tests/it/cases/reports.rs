@@ -5,8 +5,7 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use ykien_core::Role;
 use ykien_store::{
-    NewCase, NewReport, ReportFilter, ReportKind, ReportStatus, Severity, StoreError,
-    register_year,
+    NewCase, NewReport, ReportFilter, ReportKind, ReportStatus, Severity, StoreError, register_year,
 };
 
 use crate::harness::TestDb;
@@ -42,7 +41,9 @@ fn is_forbidden(e: &StoreError) -> bool {
 pub async fn reports_are_scoped_guarded_frozen_and_audited(t: &TestDb) {
     let s = t.with_units().await;
     let officer = t.actor(Role::Officer, WARD, "rp.officer@badinh.vn").await;
-    let other = t.actor(Role::Officer, SIBLING, "rp.officer@ngocha.vn").await;
+    let other = t
+        .actor(Role::Officer, SIBLING, "rp.officer@ngocha.vn")
+        .await;
     let ctv = t.actor(Role::Collaborator, WARD, "rp.ctv@badinh.vn").await;
     let viewer = t.actor(Role::Viewer, WARD, "rp.viewer@badinh.vn").await;
     let editor = t.actor(Role::Editor, WARD, "rp.editor@badinh.vn").await;
@@ -90,7 +91,10 @@ pub async fn reports_are_scoped_guarded_frozen_and_audited(t: &TestDb) {
     assert_eq!(r.unit.as_str(), WARD);
     assert_eq!(r.created_by, Some(officer.user_id));
     assert_eq!(r.created_by_name.as_deref(), Some(officer.name.as_str()));
-    assert_eq!(r.body, "{\"title\":\"  Tình hình tháng 11/2026 \"}", "kept opaque");
+    assert_eq!(
+        r.body, "{\"title\":\"  Tình hình tháng 11/2026 \"}",
+        "kept opaque"
+    );
 
     // Reading: need-to-know roles in scope; outside it, not found.
     assert_eq!(s.get_report(Some(&leader), r.id).await.unwrap().id, r.id);
@@ -99,7 +103,9 @@ pub async fn reports_are_scoped_guarded_frozen_and_audited(t: &TestDb) {
         StoreError::NotFound
     ));
     for a in [&ctv, &viewer] {
-        assert!(is_forbidden(&s.get_report(Some(a), r.id).await.unwrap_err()));
+        assert!(is_forbidden(
+            &s.get_report(Some(a), r.id).await.unwrap_err()
+        ));
     }
     assert!(matches!(
         s.get_report(Some(&officer), r.id + 1000).await.unwrap_err(),
@@ -153,11 +159,20 @@ pub async fn reports_are_scoped_guarded_frozen_and_audited(t: &TestDb) {
         .unwrap_err();
     assert!(matches!(e, StoreError::Conflict { .. }), "{e:?}");
     let r3 = s
-        .update_report(Some(&leader), r.id, "Sửa lần 2", "{\"v\":2}", Some(r2.updated_at))
+        .update_report(
+            Some(&leader),
+            r.id,
+            "Sửa lần 2",
+            "{\"v\":2}",
+            Some(r2.updated_at),
+        )
         .await
         .unwrap();
     assert!(r3.updated_at > r2.updated_at);
-    assert_eq!((r3.title.as_str(), r3.body.as_str()), ("Sửa lần 2", "{\"v\":2}"));
+    assert_eq!(
+        (r3.title.as_str(), r3.body.as_str()),
+        ("Sửa lần 2", "{\"v\":2}")
+    );
     let e = s
         .update_report(Some(&other), r.id, "x", "{}", None)
         .await
@@ -220,7 +235,10 @@ pub async fn reports_are_scoped_guarded_frozen_and_audited(t: &TestDb) {
         .create_report(Some(&officer), &flash(Some(near_case.case.id)))
         .await
         .unwrap();
-    assert_eq!((f.kind, f.case_id), (ReportKind::Flash, Some(near_case.case.id)));
+    assert_eq!(
+        (f.kind, f.case_id),
+        (ReportKind::Flash, Some(near_case.case.id))
+    );
     let e = s
         .create_report(
             Some(&officer),
@@ -284,7 +302,14 @@ pub async fn reports_are_scoped_guarded_frozen_and_audited(t: &TestDb) {
         .await
         .unwrap();
     let tb = s
-        .issue_report(Some(&officer), tb.id, "TB", at, &|n| format!("{n:02}/TB-MTTQ"), &body)
+        .issue_report(
+            Some(&officer),
+            tb.id,
+            "TB",
+            at,
+            &|n| format!("{n:02}/TB-MTTQ"),
+            &body,
+        )
         .await
         .unwrap();
     assert_eq!(tb.number, Some(1));
@@ -309,7 +334,12 @@ pub async fn reports_are_scoped_guarded_frozen_and_audited(t: &TestDb) {
             ("TB".into(), 1, "01/TB-MTTQ".into(), Some(tb.id)),
         ]
     );
-    assert!(s.register(Some(&officer), WARD, 2025).await.unwrap().is_empty());
+    assert!(
+        s.register(Some(&officer), WARD, 2025)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert!(matches!(
         s.register(Some(&other), WARD, 2026).await.unwrap_err(),
         StoreError::NotFound
@@ -317,7 +347,12 @@ pub async fn reports_are_scoped_guarded_frozen_and_audited(t: &TestDb) {
     assert!(is_forbidden(
         &s.register(Some(&ctv), WARD, 2026).await.unwrap_err()
     ));
-    assert!(s.register(Some(&other), SIBLING, 2026).await.unwrap().is_empty());
+    assert!(
+        s.register(Some(&other), SIBLING, 2026)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     // Deleting a draft.
     let gone = s
@@ -390,7 +425,10 @@ pub async fn report_register_restarts_each_year_in_hanoi_time(t: &TestDb) {
              VALUES ('{WARD}', 2027, 'BC', 2, 'dup', 0)"
         ))
         .await;
-    assert!(dup.is_err(), "a duplicate number is refused by the database");
+    assert!(
+        dup.is_err(),
+        "a duplicate number is refused by the database"
+    );
 }
 
 pub async fn concurrent_issues_never_share_a_number(t: &TestDb) {
@@ -421,7 +459,13 @@ pub async fn concurrent_issues_never_share_a_number(t: &TestDb) {
     }
     let mut numbers = Vec::new();
     for task in tasks {
-        numbers.push(task.await.unwrap().expect("every issue succeeds").number.unwrap());
+        numbers.push(
+            task.await
+                .unwrap()
+                .expect("every issue succeeds")
+                .number
+                .unwrap(),
+        );
     }
     numbers.sort_unstable();
     assert_eq!(numbers, (1..=8).collect::<Vec<i64>>());
@@ -448,7 +492,8 @@ pub async fn concurrent_issues_never_share_a_number(t: &TestDb) {
         "no number was taken for the refused issue"
     );
     assert_eq!(
-        t.count("SELECT COUNT(DISTINCT number) FROM report_numbers").await,
+        t.count("SELECT COUNT(DISTINCT number) FROM report_numbers")
+            .await,
         9
     );
 }

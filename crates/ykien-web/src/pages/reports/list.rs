@@ -315,8 +315,10 @@ mod tests {
         let f = default_form(day(2026, 1, 5));
         assert_eq!(f.month, "2025-12");
         assert_eq!(f.quarter, "2025-Q4");
-        // Monday 30/11/2026 is in ISO week 49: the week before is offered.
-        assert_eq!(f.week, "2026-W48");
+        // Monday 5/1/2026 is early in ISO week 2: the week before is offered.
+        assert_eq!(f.week, "2026-W01");
+        // Monday 30/11/2026 is in ISO week 49: likewise.
+        assert_eq!(default_form(day(2026, 11, 30)).week, "2026-W48");
         assert_eq!(default_form(day(2026, 12, 4)).week, "2026-W49");
         let q = quarters(day(2026, 2, 1), "2025-Q4");
         assert_eq!(q[0].value, "2026-Q1");

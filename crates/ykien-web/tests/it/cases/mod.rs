@@ -23,3 +23,5 @@ pub mod items_pages;
 pub mod reports_pages;
 // --- end reports ---
 pub mod taxonomy_pages;
+// --- reporting cycles (issue 7) ---
+pub mod cycles_pages;
