@@ -80,7 +80,11 @@ export default async function (t) {
   // Download the PDF.
   const [download] = await Promise.all([officer.waitForEvent('download'), officer.click('a[data-format=pdf]')]);
   const file = download.suggestedFilename();
-  t.check(/^bao-cao-\d{4}-\d{2}-phuong-ba-dinh\.pdf$/.test(file), `the PDF's name, got ${file}`);
+  // Chromium takes the Vietnamese name of `filename*`; others the ASCII `filename`.
+  t.check(
+    /^(bao-cao-\d{4}-\d{2}-phuong-ba-dinh|Báo cáo \d{4}-\d{2} Phường Ba Đình)\.pdf$/.test(file),
+    `the PDF's name, got ${file}`,
+  );
   const bytes = readFileSync(await download.path());
   t.equal(bytes.subarray(0, 4).toString('latin1'), '%PDF', 'a PDF');
 
@@ -89,7 +93,7 @@ export default async function (t) {
   t.check(officer.url().endsWith(`/reports/${id}?done=issued`), `issued, got ${officer.url()}`);
   t.equal(await officer.getAttribute('[data-report-id]', 'data-status'), 'issued', 'issued');
   const number = (await officer.textContent('.rep-symbol')) || '';
-  t.check(/\d{2}\/BC-MTTQ-BĐ/.test(number), `the number is shown, got "${number}"`);
+  t.check(/\d{2}\/BC-MTTQ-[A-ZĐ]+/.test(number), `the number is shown, got "${number}"`);
   t.equal(await officer.locator('form.rep-edit').count(), 0, 'no editor once issued');
   t.check((await officer.textContent('.yk-doc')).includes(number.replace(/^\D*/, '').trim()), 'the document carries its number');
   await t.shot(officer, 'report-issued-officer-vi');

@@ -260,8 +260,8 @@ async fn book(
         let new = store
             .book_reminder(e.user_id, &period.key, &key, APP_CHANNEL, by)
             .await?;
-        // The e-mail is booked whether or not the actor may see the address: the store reads
-        // it again when the sender claims the reminder.
+        // The store books the e-mail only for an account with an address, whether or not the
+        // actor may see it, and reads the address again when a sender claims the reminder.
         store
             .book_reminder(e.user_id, &period.key, &key, EMAIL_CHANNEL, by)
             .await?;

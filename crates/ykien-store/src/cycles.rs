@@ -731,7 +731,8 @@ impl Store {
     /// Books a reminder for one collaborator: true when newly booked, false when this
     /// (user, period, stage, channel) was booked before, so that each reminder goes once.
     /// An "app" reminder is delivered by being booked (the collaborator's banner shows it);
-    /// any other channel waits for a sender ([`Store::claim_reminders`]).
+    /// any other channel waits for a sender ([`Store::claim_reminders`]). An e-mail reminder
+    /// for an account without an address is not booked (false); an unknown user is NotFound.
     /// `requested_by`: the officer who pressed "remind now"; None: the daily run.
     pub async fn book_reminder(
         &self,
@@ -744,6 +745,18 @@ impl Store {
         let period = CyclePeriod::parse(period)?.key;
         let stage = clean_word(stage, "reminder stage")?;
         let channel = clean_word(channel, "reminder channel")?;
+        let email: Option<Option<String>> = db!(self, |pool| {
+            sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_optional(pool)
+                .await?
+        });
+        match email {
+            None => return Err(StoreError::NotFound),
+            // Nobody to write to: nothing to book (the app's reminder still goes).
+            Some(None) if channel == EMAIL_CHANNEL => return Ok(false),
+            Some(_) => {}
+        }
         let at = now();
         let sent = (channel == APP_CHANNEL).then_some(at);
         let n = db!(self, |pool| {

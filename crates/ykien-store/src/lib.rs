@@ -164,4 +164,3 @@ pub use cycles::{
     MyCycle, RETRY_AFTER_SECS, Reminder, ReminderClaim, Roster, RosterEntry, RosterGroup,
     STALE_CLAIM_SECS, UnitCompletion,
 };
-

@@ -480,9 +480,13 @@ pub fn table() -> Vec<RouteSpec> {
         }),
         // Any signed-in role may post; only collaborators' declarations are recorded, the
         // others are told so on the page they come back to.
-        r("POST", "/reports/cycle/nothing-notable", Actor, Form, || {
-            post(pages::cycles::nothing_notable)
-        }),
+        r(
+            "POST",
+            "/reports/cycle/nothing-notable",
+            Actor,
+            Form,
+            || post(pages::cycles::nothing_notable),
+        ),
         // --- end reporting cycles ---
     ]
 }

@@ -265,7 +265,12 @@ impl Fmt {
 
     /// "1.234 ý kiến".
     fn ops(&self, n: u64) -> String {
-        self.w.opinions.replace("{n}", &self.int(n))
+        let t = if n == 1 {
+            self.w.opinion
+        } else {
+            self.w.opinions
+        };
+        t.replace("{n}", &self.int(n))
     }
 
     fn pct(&self, part: u64, whole: u64) -> String {
@@ -446,7 +451,7 @@ pub async fn draft(
     let prev_text = w
         .previous_span
         .replace("{span}", &prev_span.label(lang))
-        .replace("{n}", &f.int(d.items.previous));
+        .replace("{n}", &f.ops(d.items.previous));
     let prev_links = Links::new(&unit_id, &prev_span);
     if d.items.current == 0 {
         let mut runs = vec![Run::bold(w.general_label)];
@@ -569,7 +574,10 @@ pub async fn draft(
     }
     if d.items.current > 0 || d.items.previous > 0 {
         preamble.push(charts::series(&d, lang));
-        if !d.children.is_empty() {
+        if d.children
+            .iter()
+            .any(|c| c.items.current > 0 || c.items.previous > 0)
+        {
             let mut ranked: Vec<&ykien_store::ChildFigures> = d
                 .children
                 .iter()
@@ -904,7 +912,7 @@ pub async fn draft(
     if !rising.is_empty() {
         let list = rising
             .iter()
-            .map(|(t, c)| format!("{} ({})", topic_name(t), f.change(c)))
+            .map(|(t, c)| format!("{}: {}", topic_name(t), f.change(c)))
             .collect::<Vec<_>>()
             .join("; ");
         s4.blocks.push(text(w.s4_rising.replace("{list}", &list)));

@@ -82,6 +82,8 @@ pub struct Words {
     pub down: &'static str,
     pub same: &'static str,
     pub opinions: &'static str,
+    /// One opinion (English has a singular).
+    pub opinion: &'static str,
     pub general_channels: &'static str,
     pub channel_names: [(&'static str, &'static str); 7],
     pub general_units: &'static str,
@@ -286,12 +288,13 @@ static VI: Words = Words {
                     trước ({previous}).",
     general_total_no_previous: "Trong {period}, đã ghi nhận {n} trên địa bàn {unit}; kỳ \
                                 trước ({previous}) chưa ghi nhận ý kiến nào.",
-    previous_span: "{span}: {n} ý kiến",
+    previous_span: "{span}: {n}",
     up: "tăng {d} ý kiến ({p})",
     up_no_percent: "tăng {d} ý kiến",
     down: "giảm {d} ý kiến ({p})",
     same: "không thay đổi",
     opinions: "{n} ý kiến",
+    opinion: "{n} ý kiến",
     general_channels: "Theo kênh tiếp nhận: {list}.",
     channel_names: [
         ("form", "báo cáo của cộng tác viên"),
@@ -375,7 +378,7 @@ static VI: Words = Words {
 
     s3: "III. THÔNG TIN SAI SỰ THẬT, TIN ĐỒN",
     s3_intro: "Ghi nhận {n} phản ánh thông tin sai sự thật, tin đồn, thuộc {g} nội dung:",
-    s3_group: "ghi nhận {n} tại {k} đơn vị ({units}), lần đầu ngày {first}.",
+    s3_group: "ghi nhận {n} tại {k} đơn vị: {units}; lần đầu ngày {first}",
     s3_none: "Trong kỳ chưa ghi nhận thông tin sai sự thật, tin đồn đáng chú ý.",
 
     s4: "IV. DỰ BÁO TÌNH HÌNH",
@@ -494,12 +497,13 @@ static EN: Words = Words {
                     period ({previous}).",
     general_total_no_previous: "In {period}, {n} were heard in {unit}; none in the previous \
                                 period ({previous}).",
-    previous_span: "{span}: {n} opinions",
+    previous_span: "{span}: {n}",
     up: "up {d} ({p})",
     up_no_percent: "up {d}",
     down: "down {d} ({p})",
     same: "unchanged",
     opinions: "{n} opinions",
+    opinion: "{n} opinion",
     general_channels: "By channel: {list}.",
     channel_names: [
         ("form", "collaborators' reports"),
@@ -583,7 +587,7 @@ static EN: Words = Words {
 
     s3: "III. FALSE INFORMATION AND RUMOURS",
     s3_intro: "{n} reports of false information or rumours, on {g} matters:",
-    s3_group: "heard {n} in {k} units ({units}), first on {first}.",
+    s3_group: "heard {n} in {k} units: {units}; first on {first}",
     s3_none: "No notable false information or rumour was heard in the period.",
 
     s4: "IV. FORECAST",

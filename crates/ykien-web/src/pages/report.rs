@@ -285,7 +285,8 @@ pub async fn submit(
                 Rejected::Invalid(message)
             });
         }
-        form_page(&state, &tx, &signed, &ui, status, &f, Some(message), None).map_err(Rejected::from)
+        form_page(&state, &tx, &signed, &ui, status, &f, Some(message), None)
+            .map_err(Rejected::from)
     };
     let invalid = |key: &str| refuse(StatusCode::UNPROCESSABLE_ENTITY, t.get(key).to_string());
     if let Some(limit) = too_large {

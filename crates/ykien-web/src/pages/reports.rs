@@ -209,10 +209,19 @@ fn dashboard_href(r: &Report) -> String {
     )
 }
 
-/// The symbol after the number: "BC-MTTQ-BTT" for the city's Standing Committee, and for a
-/// unit below it the initials of its name ("BC-MTTQ-BĐ" for Phường Ba Đình), so that the
-/// registers of two units never print the same symbol.
-fn symbol_code(u: &UnitRow) -> String {
+/// The symbol after the number: the one the draft prints ("Số:      /BC-MTTQ-BTT", which
+/// drafting chooses per unit and the officer may change in the editor), so that the issued
+/// report says what the draft said; for a document without one, [`unit_symbol_code`].
+fn symbol_code(doc: &Document, u: &UnitRow) -> String {
+    match edit::symbol_of(&doc.header.number) {
+        "" => unit_symbol_code(u),
+        s => s.to_string(),
+    }
+}
+
+/// "BC-MTTQ-BTT" for the city's Standing Committee, and for a unit below it the initials of
+/// its name ("BC-MTTQ-BĐ" for Phường Ba Đình).
+fn unit_symbol_code(u: &UnitRow) -> String {
     if u.level == "province" || u.parent.is_none() {
         return format!("{TYPE_CODE}-MTTQ-BTT");
     }
@@ -267,13 +276,25 @@ mod tests {
     #[test]
     fn symbols_name_the_issuing_unit() {
         let city = unit("province", "Thành phố Hà Nội", "Hà Nội", None);
-        assert_eq!(symbol_code(&city), "BC-MTTQ-BTT");
-        assert_eq!(symbol(5, &symbol_code(&city)), "05/BC-MTTQ-BTT");
+        assert_eq!(unit_symbol_code(&city), "BC-MTTQ-BTT");
+        assert_eq!(symbol(5, &unit_symbol_code(&city)), "05/BC-MTTQ-BTT");
         assert_eq!(symbol(12, "BC-MTTQ-BTT"), "12/BC-MTTQ-BTT");
         let ward = unit("commune", "Phường Ba Đình", "Ba Đình", Some("01"));
-        assert_eq!(symbol_code(&ward), "BC-MTTQ-BĐ");
+        assert_eq!(unit_symbol_code(&ward), "BC-MTTQ-BĐ");
         let ward = unit("commune", "Phường Ô Chợ Dừa", "", Some("01"));
-        assert_eq!(symbol_code(&ward), "BC-MTTQ-ÔCD");
+        assert_eq!(unit_symbol_code(&ward), "BC-MTTQ-ÔCD");
+        // The draft's own symbol wins.
+        let mut doc: Document = serde_json::from_value(serde_json::json!({
+            "header": {"superior_body": "", "issuing_body": "", "national_title": "",
+                "motto": "", "number": "Số:      /BC-MTTQ-BTT", "place_date": "", "draft_mark": ""},
+            "kind_title": "", "summary": "", "preamble": [], "sections": [],
+            "recipients": {"label": "", "entries": []},
+            "signature": {"authority": "", "title": "", "name": ""}, "footnote": ""
+        }))
+        .unwrap();
+        assert_eq!(symbol_code(&doc, &ward), "BC-MTTQ-BTT");
+        doc.header.number = "Số:".into();
+        assert_eq!(symbol_code(&doc, &ward), "BC-MTTQ-ÔCD");
     }
 
     fn report(kind: ReportKind, from: (i32, u32, u32), to: (i32, u32, u32)) -> Report {

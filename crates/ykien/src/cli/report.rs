@@ -196,7 +196,7 @@ async fn issue(
         .context("cannot issue the report")?;
     let symbol = issued.symbol.clone().unwrap_or_default();
     eprintln!("issued report #{} as {symbol}", issued.id);
-    Ok(serde_json::from_str(&issued.body).context("the issued report's body")?)
+    serde_json::from_str(&issued.body).context("the issued report's body")
 }
 
 /// Writes next to the target and renames, so that a failed run never leaves half a file.

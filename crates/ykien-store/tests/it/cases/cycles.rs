@@ -348,6 +348,39 @@ pub async fn cycle_reminders_go_once_and_failed_ones_are_retried(t: &TestDb) {
             .unwrap_err(),
         StoreError::Invalid { .. }
     ));
+    // No address, no e-mail; no such user, not found.
+    let phone_only = t
+        .store
+        .create_user(
+            None,
+            NewUser {
+                name: "Chỉ có điện thoại".into(),
+                email: None,
+                phone: Some("0912999888".into()),
+                password: None,
+                role: Role::Collaborator,
+                unit: WARD.into(),
+                member_org: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert!(
+        !s.book_reminder(phone_only.id, key, "before", EMAIL_CHANNEL, None)
+            .await
+            .unwrap()
+    );
+    assert!(
+        s.book_reminder(phone_only.id, key, "before", APP_CHANNEL, None)
+            .await
+            .unwrap()
+    );
+    assert!(matches!(
+        s.book_reminder(999_999, key, "before", EMAIL_CHANNEL, None)
+            .await
+            .unwrap_err(),
+        StoreError::NotFound
+    ));
     // The in-app reminder is delivered by being booked: the banner and the roster show it.
     let mine = s.my_cycle(&an, &period).await.unwrap();
     assert!(mine.last_reminded_at.is_some());

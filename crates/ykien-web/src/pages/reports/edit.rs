@@ -46,6 +46,8 @@ pub struct EditSection {
 
 /// The header and closing fields.
 pub struct EditHead {
+    /// The symbol after the number ("BC-MTTQ-BTT"), as the draft prints it.
+    pub symbol: String,
     pub superior_body: String,
     pub issuing_body: String,
     pub place: String,
@@ -75,6 +77,18 @@ pub fn plain(runs: &[Run]) -> String {
     runs.iter().map(|r| r.text.as_str()).collect()
 }
 
+/// The symbol in "Số:      /BC-MTTQ-BTT" (empty when the number has none).
+pub fn symbol_of(number: &str) -> &str {
+    number.split_once('/').map(|(_, s)| s.trim()).unwrap_or("")
+}
+
+/// A symbol as typed, if it can be one: letters, digits and '-' only ("BC-MTTQ-BTT").
+fn clean_symbol(s: &str) -> Option<String> {
+    let s = s.trim().trim_start_matches('/').trim();
+    (!s.is_empty() && s.len() <= 60 && s.chars().all(|c| c.is_alphanumeric() || c == '-'))
+        .then(|| s.to_uppercase())
+}
+
 /// The place in "Hà Nội, ngày 05 tháng 12 năm 2026".
 fn place_of(place_date: &str) -> &str {
     place_date.split(',').next().unwrap_or("").trim()
@@ -91,6 +105,7 @@ fn rows_for(text: &str, min: usize) -> usize {
 pub fn head(doc: &Document, typed: &Typed) -> EditHead {
     let recipients = typed.or("recipients", doc.recipients.entries.join("\n"));
     EditHead {
+        symbol: typed.or("symbol", symbol_of(&doc.header.number).to_string()),
         superior_body: typed.or("superior_body", doc.header.superior_body.clone()),
         issuing_body: typed.or("issuing_body", doc.header.issuing_body.clone()),
         place: typed.or("place", place_of(&doc.header.place_date).to_string()),
@@ -346,6 +361,11 @@ pub fn apply(doc: &mut Document, f: &HashMap<String, String>) {
         f.get(name)
             .map(|v| v.split_whitespace().collect::<Vec<_>>().join(" "))
     };
+    if let Some(sym) = f.get("symbol").and_then(|v| clean_symbol(v))
+        && let Some((before, _)) = doc.header.number.split_once('/')
+    {
+        doc.header.number = format!("{before}/{sym}");
+    }
     if let Some(v) = one_line("superior_body") {
         doc.header.superior_body = v;
     }
@@ -474,6 +494,7 @@ mod tests {
         assert_eq!(s[2].pieces[1].text, "Ùn tắc\nĐèn hỏng");
         let h = head(&doc(), &Typed(None));
         assert_eq!(h.place, "Hà Nội");
+        assert_eq!(h.symbol, "BC-MTTQ-BTT");
         assert_eq!(h.recipients, "- Như trên;\n- Lưu: VT.");
     }
 
@@ -488,6 +509,7 @@ mod tests {
             ("p:0:1", "Đoạn sau bảng."),
             ("place", "  Hà   Nội "),
             ("signer", "Nguyễn Văn A"),
+            ("symbol", " bc-mttq-bđ "),
             ("recipients", "- Ban Thường trực;\n\n- Lưu: VT."),
         ]);
         apply(&mut d, &f);
@@ -507,6 +529,14 @@ mod tests {
         assert_eq!(b[3], doc().sections[0].blocks[2]);
         assert_eq!(d.header.place_date, "Hà Nội, ngày      tháng 12 năm 2026");
         assert_eq!(d.signature.name, "Nguyễn Văn A");
+        assert_eq!(d.header.number, "Số:      /BC-MTTQ-BĐ");
+        let mut bad = doc();
+        apply(&mut bad, &form(&[("symbol", "BC MTTQ; <x>")]));
+        assert_eq!(
+            bad.header.number,
+            doc().header.number,
+            "not a symbol: ignored"
+        );
         assert_eq!(d.recipients.entries, ["- Ban Thường trực;", "- Lưu: VT."]);
     }
 

@@ -255,7 +255,7 @@ pub async fn issue(
     }
     let doc = document(&r)?;
     let unit = state.store.unit(&signed.actor, &r.unit).await?;
-    let code = symbol_code(&unit);
+    let code = symbol_code(&doc, &unit);
     let now = Utc::now();
     let day = local_date(now);
     let symbol_of = |n: i64| symbol(n, &code);

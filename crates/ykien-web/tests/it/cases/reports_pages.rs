@@ -324,7 +324,10 @@ pub async fn officer_drafts_edits_exports_and_issues_a_monthly_report(b: Backend
         first.format("%Y-%m-%d"),
         last.format("%Y-%m-%d")
     );
-    assert!(html.replace("&#38;", "&amp;").contains(&same), "links {same}");
+    assert!(
+        html.replace("&#38;", "&amp;").contains(&same),
+        "links {same}"
+    );
     let dash = page(&app, &officer, &same.replace("&amp;", "&")).await;
     assert_eq!(figure(&dash, "items"), "7", "the ward's items in the month");
     let items_link = format!(
@@ -450,7 +453,7 @@ pub async fn officer_drafts_edits_exports_and_issues_a_monthly_report(b: Backend
     assert_eq!(res.status(), 303);
     let html = page(&app, &officer, &location(&res)).await;
     assert!(html.contains("data-status=\"issued\""));
-    assert!(html.contains("01/BC-MTTQ-BĐ"), "the number is shown");
+    assert!(html.contains("01/BC-MTTQ-BTT"), "the number is shown");
     assert!(
         !html.contains("class=\"rep-edit\""),
         "no editor once issued"
@@ -482,7 +485,7 @@ pub async fn officer_drafts_edits_exports_and_issues_a_monthly_report(b: Backend
             .unwrap(),
     );
     assert!(
-        xml.contains("01/BC-MTTQ-BĐ"),
+        xml.contains("01/BC-MTTQ-BTT"),
         "the export carries the number"
     );
 
@@ -502,6 +505,16 @@ pub async fn officer_drafts_edits_exports_and_issues_a_monthly_report(b: Backend
     .await;
     assert_eq!(res.status(), 303);
     let second = format!("/reports/{}", report_in(&location(&res)));
+    // The officer may change the symbol the draft prints; the number follows the register.
+    let res = post(
+        &app,
+        &officer,
+        &second,
+        &second,
+        &[("symbol", "BC-MTTQ-BĐ")],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
     let res = post(&app, &officer, &second, &format!("{second}/issue"), &[]).await;
     assert_eq!(res.status(), 303);
     assert!(
