@@ -110,6 +110,8 @@ export default async function (t) {
   const phone = await t.context({ phone: true, lang: 'vi' });
   const mobile = await t.login(phone, 'officer');
   await mobile.goto('/reports');
+  const listWide = await mobile.evaluate(() => document.documentElement.scrollWidth);
+  t.check(listWide <= 390, `the list and its form fit a phone's width, got ${listWide}px`);
   await mobile.fill('#month', thisMonth());
   await submit(mobile, 'button.rep-draft-go');
   t.check(/\/reports\/\d+\?done=created/.test(mobile.url()), `drafted on a phone, got ${mobile.url()}`);

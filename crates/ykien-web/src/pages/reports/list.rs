@@ -96,7 +96,7 @@ fn previous_quarter((y, q): (i32, u32)) -> (i32, u32) {
 fn default_form(today: NaiveDate) -> DraftForm {
     let m = default_month(today);
     let w = default_week(today).iso_week();
-    let (y, q) = if today.month() % 3 == 0 {
+    let (y, q) = if today.month().is_multiple_of(3) {
         quarter_of(today)
     } else {
         previous_quarter(quarter_of(today))
