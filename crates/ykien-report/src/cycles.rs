@@ -42,9 +42,11 @@ pub const DEFAULT_DUE_DAY: u32 = 25;
 /// The default number of working days before the due date the first reminder goes.
 pub const DEFAULT_REMIND_BEFORE: u32 = 3;
 
-/// How the cycle runs. From the environment ([`CycleSettings::from_env`]) until the
-/// configuration file has a `[cycles]` section.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// How the cycle runs: the `[cycles]` section of the configuration file, then the
+/// `YKIEN_CYCLE*` environment variables on top ([`CycleSettings::with_env`]); the binary
+/// resolves both, so this crate never reads the environment by itself.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct CycleSettings {
     /// Run the reminder loop in `ykien serve`.
     pub enabled: bool,
@@ -56,7 +58,7 @@ pub struct CycleSettings {
     pub remind_after: bool,
     /// Seconds between rounds of the loop (booking is idempotent, so often is harmless).
     pub every_secs: u64,
-    /// For the link in e-mails ("https://ykien.example.vn").
+    /// For the link in e-mails ("https://ykien.example.vn"); `[alerts] public_url` when unset.
     pub public_url: Option<String>,
 }
 
@@ -74,30 +76,54 @@ impl Default for CycleSettings {
 }
 
 impl CycleSettings {
-    /// Reads `YKIEN_CYCLES` ("off" disables the loop), `YKIEN_CYCLE_DUE_DAY`,
+    /// Checks the ranges a file may get wrong (the environment's bad values are ignored
+    /// instead, see [`CycleSettings::with_env`]).
+    pub fn validate(&self) -> Result<(), String> {
+        if !(1..=31).contains(&self.due_day) {
+            return Err(format!("[cycles] due_day = {}: use a day of the month, 1 to 31", self.due_day));
+        }
+        if self.remind_before > 20 {
+            return Err(format!(
+                "[cycles] remind_before = {}: at most 20 working days",
+                self.remind_before
+            ));
+        }
+        if !(10..=86_400).contains(&self.every_secs) {
+            return Err(format!(
+                "[cycles] every_secs = {}: between 10 and 86400 seconds",
+                self.every_secs
+            ));
+        }
+        Ok(())
+    }
+
+    /// These settings with `YKIEN_CYCLES` ("off" disables the loop), `YKIEN_CYCLE_DUE_DAY`,
     /// `YKIEN_CYCLE_REMIND_BEFORE`, `YKIEN_CYCLE_REMIND_AFTER` ("off"),
-    /// `YKIEN_CYCLE_EVERY_SECS`; anything missing or unreadable keeps its default.
-    pub fn from_env() -> CycleSettings {
-        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
-        let off =
-            |v: Option<String>| v.is_some_and(|v| matches!(v.trim(), "off" | "0" | "false" | "no"));
-        let d = CycleSettings::default();
+    /// `YKIEN_CYCLE_EVERY_SECS` laid on top, as `var` gives them; a missing or unreadable
+    /// value keeps the file's (or the default).
+    pub fn with_env(self, var: impl Fn(&str) -> Option<String>) -> CycleSettings {
+        let var = |k: &str| var(k).filter(|v| !v.trim().is_empty());
+        let flag = |k: &str, d: bool| match var(k).as_deref().map(str::trim) {
+            Some("off" | "0" | "false" | "no") => false,
+            Some("on" | "1" | "true" | "yes") => true,
+            _ => d,
+        };
         CycleSettings {
-            enabled: !off(var("YKIEN_CYCLES")),
+            enabled: flag("YKIEN_CYCLES", self.enabled),
             due_day: var("YKIEN_CYCLE_DUE_DAY")
                 .and_then(|v| v.trim().parse().ok())
                 .filter(|n| (1..=31).contains(n))
-                .unwrap_or(d.due_day),
+                .unwrap_or(self.due_day),
             remind_before: var("YKIEN_CYCLE_REMIND_BEFORE")
                 .and_then(|v| v.trim().parse().ok())
                 .filter(|n| *n <= 20)
-                .unwrap_or(d.remind_before),
-            remind_after: !off(var("YKIEN_CYCLE_REMIND_AFTER")),
+                .unwrap_or(self.remind_before),
+            remind_after: flag("YKIEN_CYCLE_REMIND_AFTER", self.remind_after),
             every_secs: var("YKIEN_CYCLE_EVERY_SECS")
                 .and_then(|v| v.trim().parse().ok())
                 .map(|n: u64| n.clamp(10, 86_400))
-                .unwrap_or(d.every_secs),
-            public_url: None,
+                .unwrap_or(self.every_secs),
+            public_url: self.public_url,
         }
     }
 }
@@ -435,15 +461,13 @@ pub async fn run_reminders(store: Store, settings: CycleSettings, smtp: Option<S
 /// day the one the web shows. E-mail goes through `smtp` (the `[alerts.smtp]` relay) when set.
 pub fn spawn(
     store: &Store,
-    mut settings: CycleSettings,
+    settings: CycleSettings,
     smtp: Option<SmtpConfig>,
-    public_url: Option<String>,
 ) -> Option<tokio::task::JoinHandle<()>> {
     let _ = DUE_DAY.set(settings.due_day);
     if !settings.enabled {
         return None;
     }
-    settings.public_url = settings.public_url.or(public_url);
     tracing::info!(
         due_day = settings.due_day,
         remind_before = settings.remind_before,

@@ -91,6 +91,8 @@ pub struct FileConfig {
     pub max_import_bytes: Option<usize>,
     /// Alerts: evaluation, burst detection, delivery (`[alerts]`, `[alerts.smtp]`).
     pub alerts: Option<ykien_alerts::AlertsSettings>,
+    /// The collaborators' monthly reporting cycle: due day, reminders (`[cycles]`).
+    pub cycles: Option<ykien_report::cycles::CycleSettings>,
 }
 
 /// The resolved configuration.
@@ -185,6 +187,21 @@ impl Settings {
             smtp.password = Some(pw).filter(|p| !p.is_empty());
         }
         a
+    }
+
+    /// The `[cycles]` section (defaults when absent) with the `YKIEN_CYCLE*` environment
+    /// variables on top; the reminder e-mails link to `[alerts] public_url` unless the
+    /// section names its own.
+    pub fn cycles(&self) -> anyhow::Result<ykien_report::cycles::CycleSettings> {
+        let file = self.file.cycles.clone().unwrap_or_default();
+        if let Err(e) = file.validate() {
+            bail!(crate::cli::UsageError(e));
+        }
+        let mut c = file.with_env(|k| std::env::var(k).ok());
+        if c.public_url.is_none() {
+            c.public_url = self.alerts().public_url;
+        }
+        Ok(c)
     }
 
     pub fn listen(&self, s: &ServeOpts) -> String {

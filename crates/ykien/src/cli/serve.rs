@@ -33,20 +33,21 @@ pub async fn run(g: &GlobalOpts, a: ServeArgs) -> anyhow::Result<()> {
         changed = report.units_changed,
         "units loaded"
     );
-    serve_with(store, web, &listen, &s.alerts()).await
+    serve_with(store, web, &listen, &s.alerts(), s.cycles()?).await
 }
 
 /// Binds `listen` and serves until a shutdown signal, with the default alert settings.
 pub async fn serve_on(store: Store, web: WebConfig, listen: &str) -> anyhow::Result<()> {
-    serve_with(store, web, listen, &Default::default()).await
+    serve_with(store, web, listen, &Default::default(), Default::default()).await
 }
 
-/// [`serve_on`] with the `[alerts]` settings of the configuration.
+/// [`serve_on`] with the `[alerts]` and `[cycles]` settings of the configuration.
 pub async fn serve_with(
     store: Store,
     web: WebConfig,
     listen: &str,
     alerts: &ykien_alerts::AlertsSettings,
+    cycles: ykien_report::cycles::CycleSettings,
 ) -> anyhow::Result<()> {
     let addr: std::net::SocketAddr = tokio::net::lookup_host(listen)
         .await
@@ -90,14 +91,9 @@ pub async fn serve_with(
         .inspect_err(|e| tracing::warn!(error = %e, "the feed poller cannot start"));
     // Alerts: the evaluator and the delivery loop (leases make several processes safe).
     let alert_tasks = ykien_alerts::spawn(&store, alerts);
-    // --- reporting cycles (issue 7): the daily reminder loop; e-mail through [alerts.smtp],
-    // settings from YKIEN_CYCLE_* (see ykien_report::cycles::CycleSettings::from_env) ---
-    let cycle_reminders = ykien_report::cycles::spawn(
-        &store,
-        ykien_report::cycles::CycleSettings::from_env(),
-        alerts.smtp.clone(),
-        alerts.public_url.clone(),
-    );
+    // Reporting cycles: the reminder loop; e-mail through [alerts.smtp], settings from
+    // [cycles] and YKIEN_CYCLE_*.
+    let cycle_reminders = ykien_report::cycles::spawn(&store, cycles, alerts.smtp.clone());
     // The analysis worker shares the job queue with any other ykien process on the database.
     let (stop_worker, worker_stopped) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(ykien_listen::run_worker(store.clone(), async move {
