@@ -375,6 +375,39 @@ mod tests {
     }
 
     #[test]
+    fn the_cycles_section_is_read_checked_and_links_to_the_public_url() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "[alerts]\npublic_url = \"https://ykien.example.vn\"\n[cycles]\ndue_day = 20\nremind_after = false\n",
+        );
+        let g = GlobalOpts {
+            data_dir: Some(dir.path().into()),
+            ..Default::default()
+        };
+        let s = Settings::resolve(&g, DEFAULT_DATA_DIR).unwrap();
+        let c = s.cycles().unwrap();
+        assert_eq!((c.due_day, c.remind_after), (20, false));
+        assert_eq!(c.remind_before, ykien_report::cycles::DEFAULT_REMIND_BEFORE);
+        assert_eq!(c.public_url.as_deref(), Some("https://ykien.example.vn"));
+        // The environment goes on top of the file; its unreadable values are ignored.
+        let env = c.clone().with_env(|k| match k {
+            "YKIEN_CYCLE_DUE_DAY" => Some("18".into()),
+            "YKIEN_CYCLE_REMIND_BEFORE" => Some("many".into()),
+            "YKIEN_CYCLES" => Some("off".into()),
+            _ => None,
+        });
+        assert_eq!((env.due_day, env.remind_before, env.enabled), (18, c.remind_before, false));
+
+        write(dir.path(), "[cycles]\ndue_day = 40\n");
+        let s = Settings::resolve(&g, DEFAULT_DATA_DIR).unwrap();
+        let err = s.cycles().unwrap_err().to_string();
+        assert!(err.contains("due_day = 40"), "{err}");
+        write(dir.path(), "[cycles]\ndue_dya = 20\n");
+        assert!(Settings::resolve(&g, DEFAULT_DATA_DIR).is_err());
+    }
+
+    #[test]
     fn unknown_keys_and_bad_values_are_errors() {
         let dir = tempfile::tempdir().unwrap();
         let p = write(dir.path(), "lisen = \"x\"\n");
