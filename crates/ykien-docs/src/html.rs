@@ -281,7 +281,7 @@ fn article(doc: &Document) -> String {
     for s in &doc.sections {
         section(&mut out, s, 0);
     }
-    out.push_str("</div><footer class=\"yk-closing\"><div class=\"yk-recipients\">");
+    out.push_str("</div><div class=\"yk-closing\"><div class=\"yk-recipients\">");
     let r = &doc.recipients;
     if !r.label.trim().is_empty() {
         let _ = write!(
@@ -308,7 +308,7 @@ fn article(doc: &Document) -> String {
     if !s.name.trim().is_empty() {
         let _ = write!(out, "<p class=\"yk-sig-name\">{}</p>", esc(&s.name));
     }
-    out.push_str("</div></footer>");
+    out.push_str("</div></div>");
     if !doc.footnote.trim().is_empty() {
         let _ = write!(out, "<p class=\"yk-footnote\">{}</p>", esc(&doc.footnote));
     }

@@ -80,7 +80,10 @@ impl CycleSettings {
     /// instead, see [`CycleSettings::with_env`]).
     pub fn validate(&self) -> Result<(), String> {
         if !(1..=31).contains(&self.due_day) {
-            return Err(format!("[cycles] due_day = {}: use a day of the month, 1 to 31", self.due_day));
+            return Err(format!(
+                "[cycles] due_day = {}: use a day of the month, 1 to 31",
+                self.due_day
+            ));
         }
         if self.remind_before > 20 {
             return Err(format!(

@@ -5,10 +5,10 @@
 //! The documents themselves are `ykien_docs::Document`s; rendering them is ykien-docs'
 //! job, so this crate never builds typst.
 
+pub mod cycles;
+pub mod draft;
 mod error;
 pub mod period;
-pub mod draft;
-pub mod cycles;
 
 pub use error::ReportError;
 pub use period::Period;

@@ -115,6 +115,20 @@ pub struct FeedFigures {
     pub failing: u64,
 }
 
+/// Items of a subtree under one (unit below, topic, sentiment), in the period and the one
+/// before: what a report needs to say where a topic is heard and how angrily, read in one
+/// scan ([`Store::dashboard_breakdown`]) instead of a dashboard per unit below.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BreakdownRow {
+    /// The unit directly below whose subtree holds the items; None for items filed at the
+    /// unit itself.
+    pub child: Option<UnitId>,
+    /// Empty while not analysed.
+    pub topic: String,
+    pub sentiment: String,
+    pub count: Change,
+}
+
 /// Everything the dashboard of one unit shows for one period.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Dashboard {
@@ -228,17 +242,9 @@ impl Store {
         actor: &Actor,
         q: &DashboardQuery,
     ) -> Result<Dashboard, StoreError> {
+        let unit = self.dashboard_unit(actor, q).await?;
         let span = q.to - q.from;
         let days = span.num_days();
-        if span <= Duration::zero() || span != Duration::days(days) || days > MAX_DASHBOARD_DAYS {
-            return Err(StoreError::invalid(format!(
-                "a dashboard period is 1 to {MAX_DASHBOARD_DAYS} whole days"
-            )));
-        }
-        let unit = self.unit(actor, &UnitId(q.unit.trim().to_string())).await?;
-        if unit.is_legacy() || !can(actor, Permission::Read, &unit.path) {
-            return Err(StoreError::NotFound);
-        }
         let here = within(actor, &unit);
         let previous_from = q.from - span;
         let (items, cases, alerts, sources, children, trail, latest) = tokio::try_join!(
@@ -347,6 +353,85 @@ impl Store {
 
     /// The three grouped counts over the items of both periods: per local day (with spam),
     /// per topic × sentiment × channel, per unit (both without spam).
+    /// The period's unit, checked: whole days, at most [`MAX_DASHBOARD_DAYS`], within the
+    /// actor's subtree, not legacy.
+    async fn dashboard_unit(
+        &self,
+        actor: &Actor,
+        q: &DashboardQuery,
+    ) -> Result<UnitRow, StoreError> {
+        let span = q.to - q.from;
+        let days = span.num_days();
+        if span <= Duration::zero() || span != Duration::days(days) || days > MAX_DASHBOARD_DAYS {
+            return Err(StoreError::invalid(format!(
+                "a dashboard period is 1 to {MAX_DASHBOARD_DAYS} whole days"
+            )));
+        }
+        let unit = self.unit(actor, &UnitId(q.unit.trim().to_string())).await?;
+        if unit.is_legacy() || !can(actor, Permission::Read, &unit.path) {
+            return Err(StoreError::NotFound);
+        }
+        Ok(unit)
+    }
+
+    /// The dashboard's items (spam excluded, visible to the actor, the same rows as every
+    /// figure of [`Store::dashboard`]) by unit below, topic and sentiment, for the period and
+    /// the one before it. One grouped scan of the subtree, whatever its number of units.
+    pub async fn dashboard_breakdown(
+        &self,
+        actor: &Actor,
+        q: &DashboardQuery,
+    ) -> Result<Vec<BreakdownRow>, StoreError> {
+        let unit = self.dashboard_unit(actor, q).await?;
+        let children = self.unit_children(actor, &unit.id).await?;
+        let (lo, hi) = ykien_core::Scope::at(&unit.path).range();
+        let view = View::of(Some(actor));
+        let previous_from = q.from - (q.to - q.from);
+        let sql = concat!(
+            "SELECT COALESCE(i.occurred_at, i.received_at) >= $7 AS cur, un.path, \
+             COALESCE(i.topic, ''), COALESCE(i.sentiment, ''), COUNT(*)",
+            counted!(),
+            " AND NOT i.is_hidden GROUP BY 1, 2, 3, 4"
+        );
+        let rows: Vec<(bool, String, String, String, i64)> = db!(self, |pool| {
+            sqlx::query_as(sql)
+                .bind(&lo)
+                .bind(&hi)
+                .bind(previous_from.timestamp())
+                .bind(q.to.timestamp())
+                .bind(view.need_to_know)
+                .bind(view.user_id)
+                .bind(q.from.timestamp())
+                .fetch_all(pool)
+                .await?
+        });
+        let mut out: HashMap<(Option<UnitId>, String, String), Change> = HashMap::new();
+        for (current, path, topic, sentiment, count) in rows {
+            let child = children
+                .iter()
+                .find(|c| path.starts_with(&c.path))
+                .map(|c| c.id.clone());
+            add(
+                out.entry((child, topic, sentiment)).or_default(),
+                current,
+                count,
+            );
+        }
+        let mut v: Vec<BreakdownRow> = out
+            .into_iter()
+            .map(|((child, topic, sentiment), count)| BreakdownRow {
+                child,
+                topic,
+                sentiment,
+                count,
+            })
+            .collect();
+        v.sort_by(|a, b| {
+            (&a.child, &a.topic, &a.sentiment).cmp(&(&b.child, &b.topic, &b.sentiment))
+        });
+        Ok(v)
+    }
+
     async fn item_figures(
         &self,
         actor: &Actor,

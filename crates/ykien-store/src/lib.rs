@@ -135,8 +135,8 @@ impl Store {
 // --- officers' workspace: one module per area (each adds its own `pub use` below it) ---
 mod dashboard;
 pub use dashboard::{
-    AlertFigures, CaseFigures, Change, ChildFigures, Dashboard, DashboardQuery, FeedFigures, Keyed,
-    MAX_DASHBOARD_DAYS,
+    AlertFigures, BreakdownRow, CaseFigures, Change, ChildFigures, Dashboard, DashboardQuery,
+    FeedFigures, Keyed, MAX_DASHBOARD_DAYS,
 };
 mod cases_board;
 mod taxonomy;

@@ -6,7 +6,8 @@
 //! # Figures
 //!
 //! Every count comes from [`Store::dashboard`] for exactly the report's period (and, for
-//! the breakdown of topics by unit, from the dashboards of the units below), so a report
+//! topics by unit below and by sentiment, from [`Store::dashboard_breakdown`], which groups
+//! the same rows in one scan), so a report
 //! says what the dashboard shows for the same days, scoped to the same actor. Items are
 //! read ([`evidence`]) only to choose quotes, to find rumours and to gather proposals. Every
 //! figure links to the web UI's item list filtered by unit, period and topic or sentiment
@@ -68,8 +69,6 @@ const TOPICS_READ: usize = 8;
 /// Issues described in section II.
 const ISSUES: usize = 4;
 const QUOTES_PER_TOPIC: usize = 2;
-/// Units below whose own dashboards give the breakdown of topics by unit (the busiest).
-const CHILDREN_READ: usize = 30;
 /// A field "rises" when it has at least this many opinions and grew by at least a fifth.
 const RISING_MIN: u64 = 3;
 
@@ -334,36 +333,6 @@ fn sentiment_of(d: &Dashboard, key: &str) -> Change {
         .unwrap_or_default()
 }
 
-/// How many items of `topic` the actor may see in the period, by sentiment, as the item list
-/// counts them (its facets).
-async fn topic_sentiments(
-    store: &Store,
-    actor: Option<&Actor>,
-    unit: &str,
-    period: &Period,
-    topic: &str,
-) -> Result<HashMap<String, u64>, ReportError> {
-    let page = store
-        .list_item_page(
-            actor,
-            &ItemFilter {
-                unit: Some(unit.to_string()),
-                topic: Some(topic.to_string()),
-                from: Some(period.from),
-                to: Some(period.to),
-                limit: 1,
-                ..ItemFilter::default()
-            },
-        )
-        .await?;
-    Ok(page
-        .facets
-        .sentiment
-        .into_iter()
-        .map(|f| (f.value, u64::try_from(f.count).unwrap_or(0)))
-        .collect())
-}
-
 fn quote_block(q: Quote) -> Block {
     Block::Quote {
         text: q.text,
@@ -409,7 +378,11 @@ pub async fn draft(
     let (items, capped) = evidence::scan(store, actor, &unit_id, period).await?;
     tracing::debug!(unit = %unit_id, items = items.len(), capped, "items read for the draft");
 
-    // Sentiment per main topic, as the item list counts it.
+    // Sentiment per main topic and topics per unit below: one grouped scan of the same rows
+    // the dashboard counts, rather than a dashboard per unit below.
+    let breakdown = store
+        .dashboard_breakdown(&me, &dashboard_query(&req.unit, period))
+        .await?;
     let main: Vec<(String, Change)> = d
         .topics
         .iter()
@@ -419,27 +392,19 @@ pub async fn draft(
         .collect();
     let mut negative: HashMap<String, u64> = HashMap::new();
     for (t, _) in &main {
-        let s = topic_sentiments(store, actor, &unit_id, period, t).await?;
-        negative.insert(t.clone(), s.get("negative").copied().unwrap_or(0));
+        let n = breakdown
+            .iter()
+            .filter(|r| &r.topic == t && r.sentiment == "negative")
+            .map(|r| r.count.current)
+            .sum();
+        negative.insert(t.clone(), n);
     }
-
-    // Topics by unit: the dashboards of the busiest units below.
-    let mut busiest: Vec<&ykien_store::ChildFigures> =
-        d.children.iter().filter(|c| c.items.current > 0).collect();
-    busiest.sort_by(|a, b| {
-        b.items
-            .current
-            .cmp(&a.items.current)
-            .then(a.unit.code.cmp(&b.unit.code))
-    });
-    busiest.truncate(CHILDREN_READ);
-    let mut below: Vec<(UnitRow, Dashboard)> = Vec::new();
-    for c in busiest {
-        let q = DashboardQuery {
-            top: 0,
-            ..dashboard_query(c.unit.id.as_str(), period)
-        };
-        below.push((c.unit.clone(), store.dashboard(&me, &q).await?));
+    // (unit below, topic) → items in the period.
+    let mut below: HashMap<(&str, &str), u64> = HashMap::new();
+    for r in &breakdown {
+        if let Some(child) = &r.child {
+            *below.entry((child.as_str(), r.topic.as_str())).or_default() += r.count.current;
+        }
     }
 
     // ---- General situation (preamble) ----
@@ -757,13 +722,15 @@ pub async fn draft(
         let mut entries: Vec<Vec<Run>> = Vec::new();
         for (t, c) in issues.iter().map(|x| (&x.0, &x.1)) {
             let neg = negative[t];
-            let mut places: Vec<(&UnitRow, u64)> = below
+            let mut places: Vec<(&UnitRow, u64)> = d
+                .children
                 .iter()
-                .filter_map(|(u, bd)| {
-                    bd.topics
-                        .iter()
-                        .find(|k| &k.key == t && k.count.current > 0)
-                        .map(|k| (u, k.count.current))
+                .filter_map(|c| {
+                    let n = below
+                        .get(&(c.unit.id.as_str(), t.as_str()))
+                        .copied()
+                        .unwrap_or(0);
+                    (n > 0).then_some((&c.unit, n))
                 })
                 .collect();
             places.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.code.cmp(&b.0.code)));

@@ -397,7 +397,10 @@ mod tests {
             "YKIEN_CYCLES" => Some("off".into()),
             _ => None,
         });
-        assert_eq!((env.due_day, env.remind_before, env.enabled), (18, c.remind_before, false));
+        assert_eq!(
+            (env.due_day, env.remind_before, env.enabled),
+            (18, c.remind_before, false)
+        );
 
         write(dir.path(), "[cycles]\ndue_day = 40\n");
         let s = Settings::resolve(&g, DEFAULT_DATA_DIR).unwrap();

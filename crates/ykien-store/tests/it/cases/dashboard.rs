@@ -195,6 +195,51 @@ pub async fn dashboard_counts_both_periods_by_day_topic_sentiment_and_unit(t: &T
     assert_eq!(d.direct.current, 1);
     assert!(d.children.iter().all(|c| c.unit.lat.is_some()), "centroids");
     assert_eq!(count(&d.topics, "giao_thong"), (4, 0));
+    // The breakdown groups the same rows by unit below, topic and sentiment: its sums are
+    // the dashboard's figures.
+    let b = s
+        .dashboard_breakdown(&leader, &query(CITY, 7))
+        .await
+        .unwrap();
+    let sum = |f: &dyn Fn(&ykien_store::BreakdownRow) -> bool| {
+        b.iter().filter(|r| f(r)).fold((0, 0), |(c, p), r| {
+            (c + r.count.current, p + r.count.previous)
+        })
+    };
+    assert_eq!(sum(&|_| true), (d.items.current, d.items.previous));
+    for k in &d.topics {
+        assert_eq!(
+            sum(&|r| r.topic == k.key),
+            (k.count.current, k.count.previous),
+            "{}",
+            k.key
+        );
+    }
+    for c in &d.children {
+        let id = Some(c.unit.id.clone());
+        assert_eq!(sum(&|r| r.child == id), (c.items.current, c.items.previous));
+    }
+    assert_eq!(
+        sum(&|r| r.child.is_none()),
+        (1, 0),
+        "filed at the city itself"
+    );
+    assert_eq!(
+        sum(&|r| r.child.as_ref().is_some_and(|u| u.as_str() == WARD)
+            && r.topic == "moi_truong"
+            && r.sentiment == "negative"),
+        (2, 0)
+    );
+    assert_eq!(
+        sum(&|r| r.child.as_ref().is_some_and(|u| u.as_str() == SIBLING) && r.topic == "giao_thong"),
+        (2, 0)
+    );
+    // Scoped like the dashboard: the ward officer cannot break the city down.
+    let e = s
+        .dashboard_breakdown(&officer, &query(CITY, 7))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::NotFound), "{e:?}");
     // Drill-down: the leader on the ward sees what the ward officer sees, with the way up.
     let w = s.dashboard(&leader, &query(WARD, 7)).await.unwrap();
     assert_eq!((w.items.current, w.items.previous), (6, 1));
