@@ -29,7 +29,7 @@ pub const CSS: &str = r#".yk-doc{font-family:"Times New Roman","Liberation Serif
 .yk-doc .yk-ruled::after{content:"";display:block;width:40%;margin:2pt auto 0;border-top:.5pt solid #000}
 .yk-doc .yk-motto .yk-ruled{padding-bottom:2pt;border-bottom:.5pt solid #000}
 .yk-doc .yk-motto .yk-ruled::after{content:none}
-.yk-doc .yk-number{font-size:13pt;margin-top:6pt}
+.yk-doc .yk-number{font-size:13pt;margin-top:6pt;white-space:pre-wrap}
 .yk-doc .yk-place-date{font-size:14pt;font-style:italic;margin-top:6pt}
 .yk-doc .yk-title{text-align:center;margin:14pt 0 12pt;line-height:1.2}
 .yk-doc .yk-kind{font-size:14pt;font-weight:700;margin:0}
