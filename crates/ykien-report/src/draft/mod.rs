@@ -50,7 +50,7 @@ use chrono::{Datelike, NaiveDate};
 use ykien_core::{Actor, Role, UnitId};
 use ykien_docs::{Block, Cell, Column, Document, Run, Section, Table};
 use ykien_store::{
-    Change, CyclePeriod, Dashboard, DashboardQuery, Item, ItemFilter, Store, UnitRow,
+    Change, CyclePeriod, Dashboard, DashboardQuery, Item, Store, UnitRow,
 };
 
 use crate::ReportError;
