@@ -49,9 +49,7 @@ use std::collections::HashMap;
 use chrono::{Datelike, NaiveDate};
 use ykien_core::{Actor, Role, UnitId};
 use ykien_docs::{Block, Cell, Column, Document, Run, Section, Table};
-use ykien_store::{
-    Change, CyclePeriod, Dashboard, DashboardQuery, Item, Store, UnitRow,
-};
+use ykien_store::{Change, CyclePeriod, Dashboard, DashboardQuery, Item, Store, UnitRow};
 
 use crate::ReportError;
 use crate::period::{HANOI_OFFSET_SECS, Period, local_day};
