@@ -63,6 +63,10 @@ pub struct ItemFilter {
     pub limit: u32,
     /// Rows to skip (at most [`MAX_OFFSET`]).
     pub offset: u32,
+    /// Only the page: no facets, no count (they stay empty and zero). For callers that page
+    /// through the items (a report reading its evidence), where each page's facets would cost
+    /// a scan of up to [`FACET_CAP`] rows for nothing.
+    pub page_only: bool,
 }
 
 /// One value of a facet and how many items under the filter have it.
@@ -367,11 +371,15 @@ impl Store {
                     Arg::Int(n) => cq.bind(*n),
                 };
             }
-            (
-                q.fetch_all(pool).await?,
-                fq.fetch_all(pool).await?,
-                cq.fetch_one(pool).await?,
-            )
+            if f.page_only {
+                (q.fetch_all(pool).await?, Vec::new(), 0)
+            } else {
+                (
+                    q.fetch_all(pool).await?,
+                    fq.fetch_all(pool).await?,
+                    cq.fetch_one(pool).await?,
+                )
+            }
         });
         let view = View::of(actor);
         let has_more = rows.len() > limit as usize;

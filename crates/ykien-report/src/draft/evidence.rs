@@ -152,6 +152,7 @@ pub async fn scan(
                     to: Some(period.to),
                     limit: MAX_PAGE,
                     offset,
+                    page_only: true,
                     ..ItemFilter::default()
                 },
             )

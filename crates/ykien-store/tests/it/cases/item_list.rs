@@ -255,6 +255,20 @@ pub async fn item_list_filters_facets_pages_and_scopes(t: &TestDb) {
         })
         .await;
         assert_eq!(p.has_more, more, "offset {offset}");
+        // A page alone (no facets, no count) holds the same items.
+        let bare = by(ItemFilter {
+            limit: 3,
+            offset,
+            page_only: true,
+            ..ItemFilter::default()
+        })
+        .await;
+        assert_eq!(
+            bare.items.iter().map(|i| i.id).collect::<Vec<_>>(),
+            p.items.iter().map(|i| i.id).collect::<Vec<_>>()
+        );
+        assert_eq!(bare.has_more, more);
+        assert!(bare.facets.topic.is_empty() && bare.total == 0 && p.total > 0);
         seen.extend(p.items.iter().map(|i| i.id));
     }
     let long: Vec<i64> = by(ItemFilter::default())

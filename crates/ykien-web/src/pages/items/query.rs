@@ -120,6 +120,7 @@ impl ListQuery {
             to: day_start(&self.to).map(|t| t + Duration::days(1)),
             limit: PAGE_SIZE,
             offset: (page - 1) * PAGE_SIZE,
+            page_only: false,
         }
     }
 
