@@ -32,6 +32,9 @@ use crate::{Store, StoreError};
 
 /// Most rows on one page.
 pub const MAX_PAGE: u32 = 200;
+/// Largest page without facets ([`ItemFilter::page_only`]): every page sorts all the
+/// filter's matches, so a reader of thousands takes them in one page, not in dozens.
+pub const MAX_BARE_PAGE: u32 = 5_000;
 /// Deepest offset a page may start at (a list is for reading, not for export).
 pub const MAX_OFFSET: u32 = 10_000;
 /// Most candidate items (the newest under the words, subtree and period) the facets count.
@@ -65,7 +68,8 @@ pub struct ItemFilter {
     pub offset: u32,
     /// Only the page: no facets, no count (they stay empty and zero). For callers that page
     /// through the items (a report reading its evidence), where each page's facets would cost
-    /// a scan of up to [`FACET_CAP`] rows for nothing.
+    /// a scan of up to [`FACET_CAP`] rows for nothing. Such a page may hold up to
+    /// [`MAX_BARE_PAGE`] rows.
     pub page_only: bool,
 }
 
@@ -317,6 +321,7 @@ impl Store {
         let plan = self.plan(actor, f).await?;
         let limit = match f.limit {
             0 => 25,
+            n if f.page_only => n.min(MAX_BARE_PAGE),
             n => n.min(MAX_PAGE),
         };
         let offset = f.offset.min(MAX_OFFSET);

@@ -147,8 +147,8 @@ pub use cases_board::{
 pub use taxonomy::{MAX_TAXONOMY_BYTES, TaxonomyVersion, may_edit_taxonomy};
 mod item_list;
 pub use item_list::{
-    FACET_CAP, FacetCount, Facets, ItemCase, ItemFilter, ItemPage, ItemPlace, MAX_OFFSET, MAX_PAGE,
-    STATUS_VALUES,
+    FACET_CAP, FacetCount, Facets, ItemCase, ItemFilter, ItemPage, ItemPlace, MAX_BARE_PAGE,
+    MAX_OFFSET, MAX_PAGE, STATUS_VALUES,
 };
 mod admin;
 pub use admin::UnitCount;

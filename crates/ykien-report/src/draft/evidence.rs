@@ -19,7 +19,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use ykien_core::Actor;
-use ykien_store::{Item, ItemFilter, MAX_PAGE, Store};
+use ykien_store::{Item, ItemFilter, MAX_BARE_PAGE, Store};
 use ykien_text::fold::fold;
 use ykien_text::pii::{MaskStyle, detect, mask};
 
@@ -150,7 +150,7 @@ pub async fn scan(
                     unit: Some(unit.to_string()),
                     from: Some(period.from),
                     to: Some(period.to),
-                    limit: MAX_PAGE,
+                    limit: SCAN_CAP.min(MAX_BARE_PAGE),
                     offset,
                     page_only: true,
                     ..ItemFilter::default()
