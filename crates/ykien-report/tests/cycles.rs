@@ -4,9 +4,12 @@
 //! refused address is recorded and not tried again; an officer's "remind now" books at most
 //! one a day.
 
+mod common;
+
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use common::TestDb;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 use ykien_alerts::smtp::{SmtpConfig, StartTls};
@@ -15,8 +18,8 @@ use ykien_report::cycles::{
     CycleSettings, Stage, due_date, remind_now, run_round, stage_on, working_days_before,
 };
 use ykien_store::{
-    Channel, Confidentiality, CyclePeriod, DbConfig, EMAIL_CHANNEL, MAX_REMINDER_ATTEMPTS, NewItem,
-    NewUser, OpinionReport, Store,
+    Channel, Confidentiality, CyclePeriod, EMAIL_CHANNEL, MAX_REMINDER_ATTEMPTS, NewItem, NewUser,
+    OpinionReport, Store,
 };
 
 const WARD: &str = "00004"; // Phường Ba Đình
@@ -164,56 +167,14 @@ fn morning(d: NaiveDate) -> DateTime<Utc> {
     Utc.from_utc_datetime(&d.and_hms_opt(2, 0, 0).unwrap())
 }
 
-/// A store to run on, what keeps it alive, and the PostgreSQL schema to drop afterwards.
-type TestStore = (
-    Store,
-    Option<tempfile::TempDir>,
-    Option<(sqlx::PgPool, String)>,
-);
-
-async fn stores() -> Vec<TestStore> {
-    let dir = tempfile::tempdir().unwrap();
-    let sqlite = Store::open(&DbConfig::Sqlite {
-        path: dir.path().join("ykien.db"),
-    })
-    .await
-    .unwrap();
-    let mut out: Vec<TestStore> = vec![(sqlite, Some(dir), None)];
-    if let Ok(url) = std::env::var("YKIEN_TEST_PG_URL")
-        && !url.is_empty()
-    {
-        // A schema of its own, so that runs in parallel do not meet.
-        let schema = format!(
-            "ykr_{}_{}",
-            std::process::id(),
-            Utc::now().timestamp_nanos_opt().unwrap_or(0)
-        );
-        let admin = sqlx::PgPool::connect(&url).await.unwrap();
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-            .execute(&admin)
-            .await
-            .unwrap();
-        let sep = if url.contains('?') { '&' } else { '?' };
-        let pg = Store::open(&DbConfig::Postgres {
-            url: format!("{url}{sep}options[search_path]={schema}"),
-        })
-        .await
-        .unwrap();
-        out.push((pg, None, Some((admin, schema))));
-    }
-    out
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reminders_are_booked_once_and_emailed_through_the_relay() {
-    for (store, _dir, pg) in stores().await {
-        run_cycle(&store).await;
-        store.close().await;
-        if let Some((admin, schema)) = pg {
-            let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
-                .execute(&admin)
-                .await;
-        }
+    let sqlite = TestDb::sqlite().await;
+    run_cycle(&sqlite.store).await;
+    sqlite.cleanup().await;
+    if let Some(pg) = TestDb::postgres().await {
+        run_cycle(&pg.store).await;
+        pg.cleanup().await;
     }
 }
 

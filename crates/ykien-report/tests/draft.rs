@@ -8,11 +8,10 @@
 //! collaborators' reports; people and phone numbers are invented; the units are real Hà Nội
 //! wards.
 
-use std::str::FromStr;
+mod common;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{AssertSqlSafe, PgPool};
+use common::TestDb;
 use ykien_core::{Actor, Role};
 use ykien_docs::{Block, Document, Run, Section};
 use ykien_listen::{WorkerConfig, drain};
@@ -20,80 +19,8 @@ use ykien_report::draft::{DraftRequest, Links, dashboard_query, draft_flash_on};
 use ykien_report::period::local_midnight;
 use ykien_report::{Lang, Period, ReportError, draft, finalize};
 use ykien_store::{
-    Channel, Confidentiality, DbConfig, NewCase, NewItem, NewUser, OpinionReport, Severity, Store,
-    StoreError,
+    Channel, Confidentiality, NewCase, NewItem, NewUser, OpinionReport, Severity, Store, StoreError,
 };
-
-struct TestDb {
-    store: Store,
-    pg: Option<(PgPool, String)>,
-    _dir: tempfile::TempDir,
-}
-
-impl TestDb {
-    async fn sqlite() -> TestDb {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let cfg = DbConfig::Sqlite {
-            path: dir.path().join("ykien.db"),
-        };
-        let store = Store::open(&cfg).await.expect("open sqlite store");
-        store.load_units().await.expect("units");
-        TestDb {
-            store,
-            pg: None,
-            _dir: dir,
-        }
-    }
-
-    async fn postgres() -> Option<TestDb> {
-        let url = match std::env::var("YKIEN_TEST_PG_URL") {
-            Ok(u) if !u.is_empty() => u,
-            _ => {
-                assert!(
-                    std::env::var("YKIEN_REQUIRE_PG").map_or(true, |v| v != "1"),
-                    "YKIEN_REQUIRE_PG=1 but YKIEN_TEST_PG_URL is not set"
-                );
-                eprintln!("skipped: YKIEN_TEST_PG_URL is not set");
-                return None;
-            }
-        };
-        let admin = PgPoolOptions::new()
-            .max_connections(1)
-            .connect_with(PgConnectOptions::from_str(&url).expect("URL parses"))
-            .await
-            .expect("PostgreSQL reachable");
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        let schema = format!("ykrep_{nanos:x}_{}", std::process::id());
-        sqlx::query(AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-            .execute(&admin)
-            .await
-            .expect("create schema");
-        let sep = if url.contains('?') { '&' } else { '?' };
-        let cfg = DbConfig::Postgres {
-            url: format!("{url}{sep}options[search_path]={schema}"),
-        };
-        let store = Store::open(&cfg).await.expect("open postgres store");
-        store.load_units().await.expect("units");
-        Some(TestDb {
-            store,
-            pg: Some((admin, schema)),
-            _dir: tempfile::tempdir().expect("tempdir"),
-        })
-    }
-
-    async fn cleanup(self) {
-        self.store.close().await;
-        if let Some((admin, schema)) = self.pg {
-            let _ = sqlx::query(AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
-                .execute(&admin)
-                .await;
-            admin.close().await;
-        }
-    }
-}
 
 const CITY: &str = "01";
 const WARD: &str = "00004"; // Phường Ba Đình
